@@ -1,0 +1,81 @@
+using MetadataExtractor;
+using MetadataExtractor.Formats.Exif;
+using MetadataExtractor.Formats.Iptc;
+using MetadataExtractor.Formats.Tiff;
+using MetadataExtractor.IO;
+using Directory = MetadataExtractor.Directory;
+
+namespace Kalisto.MediaGate.Tags.Formats;
+
+/// <summary>
+/// Reads a TIFF structure (a TIFF file, or the EXIF block of JPEG, PNG, WebP and HEIF) with
+/// MetadataExtractor's TIFF reader: XPKeywords, orientation, IPTC (tag 33723) and the XMP packet of
+/// tag 700, which goes to <see cref="XmpPacketReader"/> instead of XmpCore.
+/// </summary>
+internal static class ExifTagReader
+{
+    private const int XmpTag = 700;
+    private const int PhotoshopTag = 34377;
+
+    public static void Read(IndexedReader reader, string container, TagCollector tags)
+    {
+        var directories = new List<Directory>();
+        var handler = new Handler(directories, container, tags);
+        TiffReader.ProcessTiff(reader, handler);
+        Collect(directories, container, tags);
+    }
+
+    public static void Read(byte[] tiff, string container, TagCollector tags) =>
+        Read(new ByteArrayReader(tiff, 0, isMotorolaByteOrder: true), container, tags);
+
+    private static void Collect(List<Directory> directories, string container, TagCollector tags)
+    {
+        var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
+        if (ifd0 is not null)
+        {
+            if (ifd0.TryGetInt32(ExifDirectoryBase.TagOrientation, out var orientation) && orientation is >= 1 and <= 8)
+            {
+                tags.Orientation = orientation;
+            }
+
+            if (ifd0.GetByteArray(ExifDirectoryBase.TagWinKeywords) is { } xp)
+            {
+                foreach (var keyword in MetadataText.XpKeywords(xp))
+                {
+                    tags.Keyword(keyword, $"EXIF XPKeywords ({container})");
+                }
+            }
+        }
+
+        IptcTagReader.Collect(directories.OfType<IptcDirectory>(), $"{container} tag 33723", tags);
+
+        // A damaged IFD0 may hide XPKeywords: fail closed. Errors in maker notes or print settings
+        // (common in camera files) cannot hide person or keyword tags.
+        if (ifd0 is { HasError: true })
+        {
+            throw new UnreadableMetadataException($"EXIF in {container} is damaged: {ifd0.Errors.First()}");
+        }
+    }
+
+    private sealed class Handler(List<Directory> directories, string container, TagCollector tags) : ExifTiffHandler(directories)
+    {
+        public override bool CustomProcessTag(int tagOffset, ICollection<int> processedIfdOffsets, IndexedReader reader, int tagId, int byteCount)
+        {
+            if (tagId == XmpTag)
+            {
+                tags.Account(byteCount, "XMP in TIFF tag 700");
+                XmpPacketReader.Read(reader.GetBytes(tagOffset, byteCount), $"{container} tag 700", tags);
+                return true;
+            }
+
+            if (tagId == PhotoshopTag)
+            {
+                tags.Account(byteCount, "Photoshop resources in TIFF tag 34377");
+                PhotoshopResources.Read(reader.GetBytes(tagOffset, byteCount), $"{container} tag 34377", tags);
+                return true;
+            }
+
+            return base.CustomProcessTag(tagOffset, processedIfdOffsets, reader, tagId, byteCount);
+        }
+    }
+}

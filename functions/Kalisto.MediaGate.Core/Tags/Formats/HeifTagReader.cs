@@ -1,0 +1,234 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Kalisto.MediaGate.Tags.Formats;
+
+/// <summary>
+/// HEIC/HEIF: the <c>Exif</c> item and the XMP item (<c>mime</c>, <c>application/rdf+xml</c>) found
+/// through <c>meta/iinf</c> and <c>meta/iloc</c>; only those items' bytes are read.
+/// </summary>
+internal static class HeifTagReader
+{
+    public static void Read(Stream stream, TagCollector tags)
+    {
+        var budget = new IsoBudget();
+        foreach (var box in IsoBoxReader.TopLevel(stream, budget).ToList())
+        {
+            if (box.Type == "meta")
+            {
+                Meta(stream, box, budget, tags);
+            }
+            else if (box.Type == "uuid")
+            {
+                IsoMediaTagReader.Uuid(stream, box, tags);
+            }
+        }
+    }
+
+    private static void Meta(Stream stream, IsoBox meta, IsoBudget budget, TagCollector tags)
+    {
+        var children = IsoBoxReader.Children(stream, meta, budget, 4).ToList();
+        var iinf = children.FirstOrDefault(b => b.Type == "iinf");
+        var iloc = children.FirstOrDefault(b => b.Type == "iloc");
+        var idat = children.FirstOrDefault(b => b.Type == "idat");
+        if (iinf.Type is null || iloc.Type is null)
+        {
+            return;
+        }
+
+        var items = ItemInfos(stream, iinf, budget, tags);
+        var wanted = items.Where(i => i.Type == "Exif" || (i.Type == "mime" && i.ContentType.Contains("rdf+xml", StringComparison.OrdinalIgnoreCase)))
+            .ToDictionary(i => i.Id);
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var location in Locations(IsoBoxReader.Payload(stream, iloc, tags)))
+        {
+            if (!wanted.TryGetValue(location.ItemId, out var item))
+            {
+                continue;
+            }
+
+            var data = ItemData(stream, location, idat, tags);
+            if (item.Type == "Exif")
+            {
+                if (data.Length < 4)
+                {
+                    throw new UnreadableMetadataException("the HEIF Exif item is truncated");
+                }
+
+                var offset = 4 + (long)BinaryPrimitives.ReadUInt32BigEndian(data);
+                if (offset > data.Length)
+                {
+                    throw new UnreadableMetadataException("the HEIF Exif item is damaged");
+                }
+
+                ExifTagReader.Read(data[(int)offset..], "HEIF Exif item", tags);
+            }
+            else
+            {
+                XmpPacketReader.Read(data, "HEIF XMP item", tags);
+            }
+        }
+    }
+
+    private static byte[] ItemData(Stream stream, ItemLocation location, IsoBox idat, TagCollector tags)
+    {
+        using var data = new MemoryStream();
+        foreach (var (offset, length) in location.Extents)
+        {
+            long start;
+            if (location.ConstructionMethod == 0)
+            {
+                start = location.BaseOffset + offset;
+            }
+            else if (location.ConstructionMethod == 1 && idat.Type is not null)
+            {
+                start = idat.PayloadStart + location.BaseOffset + offset;
+            }
+            else
+            {
+                throw new UnreadableMetadataException("a HEIF metadata item uses an unsupported construction method");
+            }
+
+            if (start < 0 || start > stream.Length)
+            {
+                throw new UnreadableMetadataException("a HEIF metadata item lies outside the file");
+            }
+
+            stream.Position = start;
+            data.Write(stream.ReadBlock(length == 0 ? stream.Length - start : length, "a HEIF metadata item", tags));
+        }
+
+        return data.ToArray();
+    }
+
+    private static List<ItemInfo> ItemInfos(Stream stream, IsoBox iinf, IsoBudget budget, TagCollector tags)
+    {
+        stream.Position = iinf.PayloadStart;
+        Span<byte> head = stackalloc byte[4];
+        stream.ReadExactlyOrThrow(head, "the HEIF item list");
+        var entryCountSize = head[0] == 0 ? 2 : 4;
+        var result = new List<ItemInfo>();
+        foreach (var infe in IsoBoxReader.Children(stream, iinf, budget, 4 + entryCountSize).Where(b => b.Type == "infe").ToList())
+        {
+            var p = IsoBoxReader.Payload(stream, infe, tags);
+            if (p.Length < 4 || p[0] < 2)
+            {
+                continue; // versions 0 and 1 carry no item type
+            }
+
+            var pos = 4;
+            var idSize = p[0] == 2 ? 2 : 4;
+            if (p.Length < pos + idSize + 6)
+            {
+                throw new UnreadableMetadataException("a HEIF item entry is truncated");
+            }
+
+            var id = idSize == 2 ? BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(pos)) : BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(pos));
+            pos += idSize + 2; // item_ID, protection index
+            var type = Encoding.Latin1.GetString(p, pos, 4);
+            pos += 4;
+            var name = CString(p, ref pos);
+            var contentType = type == "mime" ? CString(p, ref pos) : string.Empty;
+            _ = name;
+            result.Add(new ItemInfo(id, type, contentType));
+        }
+
+        return result;
+    }
+
+    private static string CString(byte[] bytes, ref int pos)
+    {
+        var end = Array.IndexOf(bytes, (byte)0, Math.Min(pos, bytes.Length));
+        if (end < 0)
+        {
+            end = bytes.Length;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, pos, end - pos);
+        pos = Math.Min(end + 1, bytes.Length);
+        return text;
+    }
+
+    private static List<ItemLocation> Locations(byte[] p)
+    {
+        var r = new BigEndianCursor(p);
+        var version = r.U8();
+        r.Skip(3);
+        var sizes = r.U8();
+        var offsetSize = sizes >> 4;
+        var lengthSize = sizes & 0xF;
+        var more = r.U8();
+        var baseOffsetSize = more >> 4;
+        var indexSize = version is 1 or 2 ? more & 0xF : 0;
+        var count = version < 2 ? r.U16() : r.U32();
+        var result = new List<ItemLocation>();
+        for (var i = 0L; i < count; i++)
+        {
+            var id = version < 2 ? r.U16() : r.U32();
+            var method = 0;
+            if (version is 1 or 2)
+            {
+                method = (int)(r.U16() & 0xF);
+            }
+
+            r.Skip(2); // data reference index
+            var baseOffset = r.Sized(baseOffsetSize);
+            var extentCount = r.U16();
+            var extents = new List<(long, long)>();
+            for (var e = 0; e < extentCount; e++)
+            {
+                if (indexSize > 0)
+                {
+                    r.Sized(indexSize);
+                }
+
+                extents.Add((r.Sized(offsetSize), r.Sized(lengthSize)));
+            }
+
+            result.Add(new ItemLocation(id, method, baseOffset, extents));
+        }
+
+        return result;
+    }
+
+    private sealed record ItemInfo(long Id, string Type, string ContentType);
+
+    private sealed record ItemLocation(long ItemId, int ConstructionMethod, long BaseOffset, List<(long Offset, long Length)> Extents);
+
+    private sealed class BigEndianCursor(byte[] bytes)
+    {
+        private int _pos;
+
+        public byte U8() => Take(1)[0];
+
+        public long U16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
+
+        public long U32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
+
+        public long Sized(int size) => size switch
+        {
+            0 => 0,
+            4 => U32(),
+            8 => (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(Take(8)), long.MaxValue),
+            _ => throw new UnreadableMetadataException("the HEIF item locations use an invalid field size"),
+        };
+
+        public void Skip(int n) => Take(n);
+
+        private ReadOnlySpan<byte> Take(int n)
+        {
+            if (_pos + n > bytes.Length)
+            {
+                throw new UnreadableMetadataException("the HEIF item locations are truncated");
+            }
+
+            var span = bytes.AsSpan(_pos, n);
+            _pos += n;
+            return span;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Tags.Formats;
+using MetadataExtractor;
+using Microsoft.Extensions.Options;
+
+namespace Kalisto.MediaGate.Tags;
+
+/// <summary>
+/// The tag reader of SPEC §3.1: detects the container from the content, reads only the metadata
+/// structures that can hold person and keyword tags, and turns every failure into a problem.
+/// </summary>
+public sealed class TagReader(IOptions<TagReaderOptions> options) : ITagReader
+{
+    private readonly TagReaderOptions _options = options.Value;
+
+    public TagReader()
+        : this(Options.Create(new TagReaderOptions()))
+    {
+    }
+
+    public TagReadResult Read(Stream content, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (!content.CanSeek || !content.CanRead)
+        {
+            throw new ArgumentException("The tag reader needs a readable, seekable stream.", nameof(content));
+        }
+
+        var stream = new CountingStream(content);
+        var tags = new TagCollector(_options);
+        var format = MediaFormat.Unknown;
+        var kind = MediaKind.Unsupported;
+        try
+        {
+            stream.Position = 0;
+            if (stream.Length == 0)
+            {
+                tags.Problem(ReasonCode.Unreadable, "the file is empty");
+                return tags.Build(kind, format, 0);
+            }
+
+            Span<byte> header = stackalloc byte[FormatDetector.HeaderLength];
+            var n = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            (format, kind) = FormatDetector.Detect(header[..n], fileName);
+            if (kind == MediaKind.Unsupported)
+            {
+                tags.Problem(ReasonCode.UnsupportedType, "the content is not an image, video or audio format that MediaGate reads");
+                return tags.Build(kind, format, stream.BytesRead);
+            }
+
+            if (!FormatDetector.NameMatches(format, fileName))
+            {
+                tags.Problem(ReasonCode.Unreadable,
+                    string.Create(CultureInfo.InvariantCulture, $"the content is {format} but the name ends in '{Path.GetExtension(fileName)}'"));
+            }
+
+            stream.Position = 0;
+            ReadFormat(format, stream, tags);
+        }
+        catch (MetadataTooLargeException e)
+        {
+            tags.Problem(ReasonCode.TooLarge, e.Message);
+        }
+        catch (UnreadableMetadataException e)
+        {
+            tags.Problem(ReasonCode.Unreadable, e.Message);
+        }
+#pragma warning disable CA1031 // Any failure of a parser on untrusted input is a problem of the file, never a crash.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            tags.Problem(ReasonCode.Unreadable, Describe(format, e));
+        }
+        catch (OutOfMemoryException)
+        {
+            tags.Problem(ReasonCode.TooLarge, "metadata too large to hold in memory");
+        }
+
+        return tags.Build(kind, format, stream.BytesRead);
+    }
+
+    private static void ReadFormat(MediaFormat format, Stream stream, TagCollector tags)
+    {
+        switch (format)
+        {
+            case MediaFormat.Jpeg:
+                JpegTagReader.Read(stream, tags);
+                break;
+            case MediaFormat.Png:
+                PngTagReader.Read(stream, tags);
+                break;
+            case MediaFormat.Tiff:
+                TiffTagReader.Read(stream, tags);
+                break;
+            case MediaFormat.WebP:
+                RiffTagReader.ReadWebP(stream, tags);
+                break;
+            case MediaFormat.Wav:
+                RiffTagReader.ReadWav(stream, tags);
+                break;
+            case MediaFormat.Gif:
+                GifTagReader.Read(stream, tags);
+                break;
+            case MediaFormat.Heif:
+                HeifTagReader.Read(stream, tags);
+                break;
+            case MediaFormat.IsoMedia:
+                IsoMediaTagReader.Read(stream, tags);
+                break;
+            case MediaFormat.Unknown:
+            default:
+                throw new UnreadableMetadataException("unknown format");
+        }
+    }
+
+    private static string Describe(MediaFormat format, Exception e) => e switch
+    {
+        EndOfStreamException => $"the {format} file is truncated",
+        ImageProcessingException => $"the {format} metadata is damaged: {e.Message}",
+        _ => $"the {format} metadata could not be read ({e.GetType().Name})",
+    };
+}
