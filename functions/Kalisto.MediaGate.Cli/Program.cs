@@ -1,0 +1,3 @@
+using Kalisto.MediaGate.Cli;
+
+return MediaGateCommandLine.Run(args, CliConsole.FromProcess());
