@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+
+namespace Kalisto.MediaGate.Consent;
+
+/// <summary>The register's rules (configuration section <c>MediaGate:Consent</c>).</summary>
+public sealed class ConsentOptions
+{
+    public const string Section = "MediaGate:Consent";
+
+    /// <summary>The channels consent can be given for.</summary>
+    [MinLength(1)]
+    public IList<string> Channels { get; init; } = ["schoolguide", "newsletter", "website", "socialmedia", "parentportal"];
+
+    /// <summary>What a subject ID looks like (case-insensitive).</summary>
+    [Required]
+    public string SubjectIdPattern { get; set; } = @"^(LL|MW)-\d{3,10}$";
+
+    /// <summary>The time zone in which consent dates are days (the schools' own).</summary>
+    [Required]
+    public string TimeZone { get; set; } = "Europe/Amsterdam";
+
+    public Regex SubjectIdRegex() =>
+        new(SubjectIdPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>The configured channels, deduplicated, lower case and sorted.</summary>
+    public IReadOnlyList<string> ChannelSet() =>
+        [.. Channels.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>The calendar day at <paramref name="now"/> in the schools' time zone.</summary>
+    public DateOnly Today(DateTimeOffset now) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
+}

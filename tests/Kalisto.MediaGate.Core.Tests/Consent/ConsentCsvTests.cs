@@ -1,0 +1,107 @@
+using System.Text;
+using Kalisto.MediaGate.Consent;
+
+namespace Kalisto.MediaGate.Tests.Consent;
+
+public sealed class ConsentCsvTests
+{
+    private const string Header = "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\n";
+    private const string Good = "de-wilg,LL-1001,pupil,Emma de Vries,website;newsletter,2026-08-01,2027-07-31,,form-1\n";
+
+    private static ConsentCsvResult Read(string text, bool bom = false)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return ConsentCsv.Read(new MemoryStream(bom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes), new ConsentOptions());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Valid_csv_is_read_with_or_without_bom(bool bom)
+    {
+        var result = Read(Header + Good + "de-wilg,mw-2001,staff,\"Jansen, Sanne\",,2026-08-01,2027-07-31,2026-09-01,\n", bom);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(2, result.Records.Count);
+        var emma = result.Records[0];
+        Assert.Equal(("de-wilg", "LL-1001", SubjectKind.Pupil, "Emma de Vries"), (emma.School, emma.SubjectId, emma.Kind, emma.DisplayName));
+        Assert.Equal(["newsletter", "website"], emma.Channels);
+        Assert.Equal(new DateOnly(2027, 7, 31), emma.ValidUntil);
+        var sanne = result.Records[1];
+        Assert.Equal("MW-2001", sanne.SubjectId);
+        Assert.Equal("Jansen, Sanne", sanne.DisplayName);
+        Assert.Empty(sanne.Channels);
+        Assert.Equal(new DateOnly(2026, 9, 1), sanne.WithdrawnOn);
+    }
+
+    [Theory]
+    [InlineData("de-wilg,LL-1002,pupil,Noah,website;billboard,2026-08-01,2027-07-31,,f", "channels", "unknown channel 'billboard'")]
+    [InlineData("de-wilg,LL-1002,pupil,Noah,website,2026-13-01,2027-07-31,,f", "valid_from", "is not a date")]
+    [InlineData("de-wilg,LL-1002,pupil,Noah,website,2026-08-01,2027-07-31,gisteren,f", "withdrawn_on", "is not a date")]
+    [InlineData("de-wilg,LL-1001,pupil,Emma again,website,2026-08-01,2027-07-31,,f", "subject_id", "also on line 2")]
+    [InlineData("de-wilg,ll-1001 ,pupil,Emma again,website,2026-08-01,2027-07-31,,f", "subject_id", "also on line 2")]
+    [InlineData("de-wilg,LL-1002,pupil,Noah,website,2026-08-01,2027-07-31,,", "evidence", "needs evidence")]
+    [InlineData("de-wilg,PUPIL-7,pupil,Noah,website,2026-08-01,2027-07-31,,f", "subject_id", "does not match")]
+    [InlineData("de-wilg,LL-1002,pupil,Noah,website,2027-08-01,2027-07-31,,f", "valid_until", "before valid_from")]
+    [InlineData("de-wilg,LL-1002,parent,Noah,website,2026-08-01,2027-07-31,,f", "kind", "not 'pupil' or 'staff'")]
+    [InlineData("De Wilg!,LL-1002,pupil,Noah,website,2026-08-01,2027-07-31,,f", "school", "not a school code")]
+    public void Each_error_names_its_line_and_field_and_nothing_is_imported(string row, string field, string message)
+    {
+        var result = Read(Header + Good + row + "\n");
+
+        Assert.False(result.IsValid);
+        Assert.Empty(result.Records);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_error_of_every_line_is_reported()
+    {
+        var result = Read(Header + "x!,bad,pupil,,tv,nodate,2027-07-31,,\n" + Good + "de-wilg,LL-1003,pupil,Lotte,website,2026-08-01,2025-01-01,,f\n");
+
+        Assert.Contains(result.Errors, e => e is { Line: 2, Field: "school" });
+        Assert.Contains(result.Errors, e => e is { Line: 2, Field: "subject_id" });
+        Assert.Contains(result.Errors, e => e is { Line: 2, Field: "display_name" });
+        Assert.Contains(result.Errors, e => e is { Line: 2, Field: "channels" });
+        Assert.Contains(result.Errors, e => e is { Line: 2, Field: "valid_from" });
+        Assert.Contains(result.Errors, e => e is { Line: 4, Field: "valid_until" });
+        Assert.DoesNotContain(result.Errors, e => e.Line == 3);
+    }
+
+    [Fact]
+    public void Wrong_header_is_one_clear_error()
+    {
+        var result = Read("school,subject,kind\nde-wilg,LL-1001,pupil\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("header", error.Field);
+        Assert.Contains("missing: subject_id", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown: subject", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_that_is_not_utf8_is_refused()
+    {
+        var latin1 = Encoding.Latin1.GetBytes(Header + "de-wilg,LL-1001,pupil,Zoë,website,2026-08-01,2027-07-31,,f\n");
+
+        var result = ConsentCsv.Read(new MemoryStream(latin1), new ConsentOptions());
+
+        Assert.Equal("encoding", Assert.Single(result.Errors).Field);
+    }
+
+    [Fact]
+    public void Export_reads_back_to_the_same_records()
+    {
+        var original = Read(Header + Good + "het-anker,MW-2001,staff,\"Jansen, Sanne\",,2026-08-01,2027-07-31,2026-09-01,\n").Records;
+        var text = new StringWriter();
+
+        ConsentCsv.Write(text, original);
+        var again = Read(text.ToString()).Records;
+
+        Assert.Equal(original.Count, again.Count);
+        Assert.All(original.Zip(again), pair => Assert.True(pair.First.SameContentAs(pair.Second)));
+    }
+}
