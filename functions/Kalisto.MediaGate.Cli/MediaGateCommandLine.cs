@@ -14,6 +14,8 @@ internal static class MediaGateCommandLine
         var root = new RootCommand("Kalisto MediaGate: checks who is tagged in school photos, videos and audio against the consent register.")
         {
             InspectCommand.Create(console),
+            ScreenCommand.Create(console),
+            DemoCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

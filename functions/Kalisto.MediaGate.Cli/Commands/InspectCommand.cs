@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kalisto.MediaGate.Tags;
 using Spectre.Console;
@@ -10,12 +9,6 @@ namespace Kalisto.MediaGate.Cli.Commands;
 /// <summary><c>mediagate inspect PATH... [--json]</c>: which tags were found where.</summary>
 internal static class InspectCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create(CliConsole console)
     {
         var paths = new Argument<string[]>("path")
@@ -76,7 +69,7 @@ internal static class InspectCommand
 
             if (json)
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(InspectLine.From(file, result), Json));
+                console.Out.WriteLine(CliJson.Line(InspectLine.From(file, result)));
             }
             else
             {

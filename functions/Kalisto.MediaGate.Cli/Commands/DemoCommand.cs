@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Kalisto.MediaGate.Cli.Demo;
+using Kalisto.MediaGate.Consent;
+using Spectre.Console;
+
+namespace Kalisto.MediaGate.Cli.Commands;
+
+/// <summary><c>mediagate demo [--out DIR]</c>: makes a small upload set and its register, and screens it.</summary>
+internal static class DemoCommand
+{
+    private const string Marker = ".mediagate-demo";
+
+    public static Command Create(CliConsole console)
+    {
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder for the demo (uploads/, consent.csv, screened/). Default: ./mediagate-demo",
+            DefaultValueFactory = _ => "mediagate-demo",
+        };
+        var command = new Command("demo", "Create a small, realistic upload set for two schools with its consent register, and screen it.")
+        {
+            output,
+        };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(output), console, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string folder, CliConsole console, CancellationToken ct)
+    {
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            if (!File.Exists(Path.Combine(folder, Marker)))
+            {
+                console.Error.WriteLine($"mediagate demo: {folder} exists and is not an earlier demo; choose another folder with --out");
+                return MediaGateCommandLine.UsageError;
+            }
+
+            Directory.Delete(folder, recursive: true); // an earlier demo run: start afresh
+        }
+
+        var uploads = Path.Combine(folder, "uploads");
+        var csvPath = Path.Combine(folder, "consent.csv");
+        var screened = Path.Combine(folder, "screened");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, Marker), "Created by mediagate demo; safe to delete.\n", ct);
+        DemoUploadSet.Write(uploads, csvPath);
+
+        var options = new ConsentOptions();
+        ConsentCsvResult csv;
+        await using (var stream = File.OpenRead(csvPath))
+        {
+            csv = ConsentCsv.Read(stream, options);
+        }
+
+        var register = new InMemoryConsentRegister();
+        await register.ImportAsync(csv.Records, "demo", ct);
+        Directory.CreateDirectory(screened);
+        var date = DemoUploadSet.ScreeningDate;
+        console.Ansi.MarkupLine($"Screening the demo uploads of two schools as on [bold]{date:yyyy-MM-dd}[/]…");
+        var decisions = await new OfflineScreening(register, options, console)
+            .RunAsync(uploads, screened, ScreenCommand.Moment(date, options), json: false, ct);
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("item", "outcome", "channels", "reasons");
+        foreach (var d in decisions)
+        {
+            table.AddRow(
+                Markup.Escape(d.Path),
+                d.Outcome == "approved" ? "[green]approved[/]" : "[yellow]quarantined[/]",
+                Markup.Escape(string.Join(", ", d.Channels)),
+                Markup.Escape(string.Join(", ", d.Reasons.Select(r => r.Subject is null ? r.Code : $"{r.Code} ({r.Subject})"))));
+        }
+
+        console.Ansi.Write(table);
+        OfflineScreening.RenderSummary(console.Ansi, decisions, screened);
+        console.Ansi.MarkupLine($"Uploads: [blue]{Markup.Escape(uploads)}[/]   Register: [blue]{Markup.Escape(csvPath)}[/]");
+        console.Ansi.MarkupLine($"Try: [grey]mediagate inspect {Markup.Escape(Path.Combine(uploads, "de-wilg", "sportdag", "finish.jpg"))}[/]");
+        return MediaGateCommandLine.Ok;
+    }
+}

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using Kalisto.MediaGate.Consent;
+
+namespace Kalisto.MediaGate.Cli.Commands;
+
+/// <summary><c>mediagate screen INPUT --consent CSV --out OUT [--now YYYY-MM-DD] [--json]</c>.</summary>
+internal static class ScreenCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var input = new Argument<string>("input") { Description = "Folder of uploads; its first level is the school (de-wilg/sportdag/foto.jpg)." };
+        var consent = new Option<string>("--consent") { Description = "The consent register as CSV.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder (created; must be empty): approved/, quarantine/, decisions.jsonl.", Required = true };
+        var now = new Option<DateOnly?>("--now")
+        {
+            Description = "Screen as on this date (yyyy-MM-dd) instead of today.",
+            CustomParser = result => ParseDate(result),
+        };
+        var json = new Option<bool>("--json") { Description = "Stream each decision to stdout as JSON instead of showing progress and a summary." };
+        var command = new Command("screen", "Screen a folder of uploads against a consent CSV, into approved and quarantine folders.")
+        {
+            input,
+            consent,
+            output,
+            now,
+            json,
+        };
+        command.SetAction((parsed, ct) => RunAsync(
+            parsed.GetRequiredValue(input), parsed.GetRequiredValue(consent), parsed.GetRequiredValue(output), parsed.GetValue(now), parsed.GetValue(json), console, ct));
+        return command;
+    }
+
+    internal static DateOnly? ParseDate(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        result.AddError($"'{text}' is not a date yyyy-MM-dd");
+        return null;
+    }
+
+    /// <summary>The moment a <c>--now</c> date stands for: noon in the schools' time zone.</summary>
+    internal static DateTimeOffset Moment(DateOnly? date, ConsentOptions options)
+    {
+        if (date is not { } day)
+        {
+            return DateTimeOffset.UtcNow;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        var local = day.ToDateTime(new TimeOnly(12, 0));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    private static async Task<int> RunAsync(string input, string consentCsv, string output, DateOnly? now, bool json, CliConsole console, CancellationToken ct)
+    {
+        if (!Directory.Exists(input))
+        {
+            return Usage(console, $"no such folder: {input}");
+        }
+
+        if (!File.Exists(consentCsv))
+        {
+            return Usage(console, $"no such file: {consentCsv}");
+        }
+
+        var inputFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)) + Path.DirectorySeparatorChar;
+        var outputFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output)) + Path.DirectorySeparatorChar;
+        if (outputFull.StartsWith(inputFull, StringComparison.Ordinal) || inputFull.StartsWith(outputFull, StringComparison.Ordinal))
+        {
+            return Usage(console, "the output folder must not be inside the input folder, nor the other way round");
+        }
+
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            return Usage(console, $"the output folder is not empty: {output}");
+        }
+
+        var options = new ConsentOptions();
+        ConsentCsvResult csv;
+        await using (var stream = File.OpenRead(consentCsv))
+        {
+            csv = ConsentCsv.Read(stream, options);
+        }
+
+        if (!csv.IsValid)
+        {
+            console.Error.WriteLine($"mediagate screen: {consentCsv} has {csv.Errors.Count} error(s); nothing was screened:");
+            foreach (var error in csv.Errors)
+            {
+                console.Error.WriteLine($"  {error}");
+            }
+
+            return MediaGateCommandLine.UsageError;
+        }
+
+        var register = new InMemoryConsentRegister();
+        await register.ImportAsync(csv.Records, "csv:" + Path.GetFileName(consentCsv), ct);
+        Directory.CreateDirectory(output);
+        var screening = new OfflineScreening(register, options, console);
+        var decisions = await screening.RunAsync(input, output, Moment(now, options), json, ct);
+        if (!json)
+        {
+            OfflineScreening.RenderSummary(console.Ansi, decisions, output);
+        }
+
+        return MediaGateCommandLine.Ok;
+    }
+
+    private static int Usage(CliConsole console, string message)
+    {
+        console.Error.WriteLine($"mediagate screen: {message}");
+        return MediaGateCommandLine.UsageError;
+    }
+}

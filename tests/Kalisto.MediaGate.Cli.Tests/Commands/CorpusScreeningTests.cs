@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Kalisto.MediaGate.Tests.Support;
+
+namespace Kalisto.MediaGate.Tests.Commands;
+
+/// <summary>The outside corpus screened as its README describes; skipped when it is absent.</summary>
+public sealed class CorpusScreeningTests
+{
+    [SkippableFact]
+    public void Corpus_is_screened_as_its_readme_expects()
+    {
+        var corpus = Corpus();
+        var output = Path.Combine(Path.GetTempPath(), "mediagate-corpus-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var run = CommandLineRun.Of("screen", corpus, "--consent", Path.Combine(corpus, "voorbeeld-consent.csv"), "--out", output, "--now", "2026-11-27", "--json");
+
+            Assert.Equal(0, run.ExitCode);
+            var decisions = File.ReadAllLines(Path.Combine(output, "decisions.jsonl"))
+                .Select(l => JsonDocument.Parse(l).RootElement)
+                .ToDictionary(e => e.GetProperty("path").GetString()!, e => e);
+            JsonElement D(string name) => decisions["voorbeeld/people/" + name];
+            string[] Codes(JsonElement d) => [.. d.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()!)];
+            string[] Channels(JsonElement d) => [.. d.GetProperty("channels").EnumerateArray().Select(c => c.GetString()!)];
+
+            Assert.Equal("approved", D("metadata-extractor-dotnet issue 51.jpg").GetProperty("outcome").GetString());
+            Assert.Equal(["newsletter", "parentportal", "schoolguide", "socialmedia", "website"], Channels(D("metadata-extractor-dotnet issue 51.jpg")));
+            Assert.Equal(["LL-0001"], D("metadata-extractor-dotnet issue 51.jpg").GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
+            Assert.Equal("approved", D("Issue 356 (dotnet).png").GetProperty("outcome").GetString());
+            Assert.Equal(["website"], Channels(D("Issue 356 (dotnet).png")));
+            Assert.Equal(["unresolved-person"], Codes(D("Issue 258 (dotnet).jpg")));
+            Assert.Equal(["unresolved-person"], Codes(D("Issue 177.jpg")));
+            Assert.Equal(["untagged"], Codes(D("uuid540.mp4")));
+            Assert.Equal(["untagged"], Codes(D("xmp480qt.mov")));
+
+            var formats = decisions.Where(d => d.Key.StartsWith("voorbeeld/formats/", StringComparison.Ordinal)).ToList();
+            Assert.Equal(72, formats.Count);
+            string[] allowed = ["untagged", "unresolved-person", "unsupported-type", "unreadable"];
+            Assert.All(formats, d =>
+            {
+                Assert.Equal("quarantined", d.Value.GetProperty("outcome").GetString());
+                Assert.NotEmpty(Codes(d.Value));
+                Assert.All(Codes(d.Value), c => Assert.Contains(c, allowed));
+            });
+
+            var fuzz = decisions.Where(d => d.Key.StartsWith("fuzz/", StringComparison.Ordinal)).ToList();
+            Assert.Equal(Directory.GetFiles(Path.Combine(corpus, "fuzz")).Length, fuzz.Count);
+            Assert.All(fuzz, d => Assert.Equal("quarantined", d.Value.GetProperty("outcome").GetString()));
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    private static string Corpus()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Kalisto.MediaGate.sln")))
+            {
+                var corpus = Environment.GetEnvironmentVariable("MEDIAGATE_CORPUS") is { Length: > 0 } configured
+                    ? configured
+                    : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus"));
+                Skip.IfNot(Directory.Exists(corpus), "The outside corpus (../shared/corpus or $MEDIAGATE_CORPUS) is absent; corpus screening skipped.");
+                return corpus;
+            }
+        }
+
+        Skip.If(true, "Repository root not found; corpus screening skipped.");
+        return string.Empty;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Kalisto.MediaGate.Tests.Support;
+
+namespace Kalisto.MediaGate.Tests.Commands;
+
+public sealed class ScreenCommandTests : IDisposable
+{
+    private const string Csv = """
+        school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence
+        de-wilg,LL-1001,pupil,Emma de Vries,schoolguide;newsletter;website;socialmedia;parentportal,2026-08-01,2027-07-31,,form-1
+        de-wilg,LL-1002,pupil,Noah Bakker,website;newsletter,2026-08-01,2027-07-31,,form-2
+        de-wilg,MW-2001,staff,Sanne Jansen,website,2026-08-01,2027-07-31,2026-10-01,form-3
+        """;
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("mediagate-screen-");
+
+    private string Input => Path.Combine(_dir.FullName, "uploads");
+
+    private string Output => Path.Combine(_dir.FullName, "out");
+
+    private string CsvPath => Path.Combine(_dir.FullName, "consent.csv");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private void Upload(string fixture, string path)
+    {
+        var target = Path.Combine(Input, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(CommandLineRun.Data(fixture), target);
+    }
+
+    private void SetUp(string csv = Csv)
+    {
+        Upload("xmp-personinimage.jpg", "de-wilg/sportdag/a.jpg"); // Emma by name + LL-1002: website, newsletter
+        Upload("xmp-mp-regions.jpg", "de-wilg/sportdag/b.jpg"); // Sanne (withdrawn) + an unnamed face
+        Upload("untagged.jpg", "de-wilg/c.jpg");
+        Upload("no-people.jpg", "het-anker/leeg.jpg");
+        Upload("mp4-uuid-xmp.mp4", "de-wilg/musical/film.mp4"); // LL-1001
+        File.WriteAllText(CsvPath, csv);
+    }
+
+    [Fact]
+    public void Folder_is_screened_into_approved_and_quarantine_with_sorted_decisions()
+    {
+        SetUp();
+        var inputBefore = Snapshot(Input);
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(inputBefore, Snapshot(Input)); // the input is never modified
+        Assert.True(File.Exists(Path.Combine(Output, "approved", "de-wilg", "sportdag", "a.jpg")));
+        Assert.True(File.Exists(Path.Combine(Output, "approved", "de-wilg", "musical", "film.mp4")));
+        Assert.True(File.Exists(Path.Combine(Output, "approved", "het-anker", "leeg.jpg")));
+        Assert.True(File.Exists(Path.Combine(Output, "quarantine", "de-wilg", "sportdag", "b.jpg")));
+        Assert.True(File.Exists(Path.Combine(Output, "quarantine", "de-wilg", "c.jpg")));
+
+        var lines = File.ReadAllLines(Path.Combine(Output, "decisions.jsonl"));
+        var paths = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()).ToList();
+        Assert.Equal(paths.Order(StringComparer.Ordinal), paths);
+        Assert.Equal(5, lines.Length);
+
+        var a = Decision(lines, "de-wilg/sportdag/a.jpg");
+        Assert.Equal("de-wilg", a.GetProperty("school").GetString());
+        Assert.Equal("approved", a.GetProperty("outcome").GetString());
+        Assert.Equal(["LL-1001", "LL-1002"], a.GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["newsletter", "website"], a.GetProperty("channels").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("2026-11-27T11:00:00Z", a.GetProperty("decidedAt").GetString());
+
+        var b = Decision(lines, "de-wilg/sportdag/b.jpg");
+        Assert.Equal("quarantined", b.GetProperty("outcome").GetString());
+        var reasons = b.GetProperty("reasons").EnumerateArray().Select(r => (r.GetProperty("code").GetString(), r.TryGetProperty("subject", out var s) ? s.GetString() : null)).ToList();
+        Assert.Equal([("consent-withdrawn", "MW-2001"), ("unresolved-person", null)], reasons);
+        Assert.Contains("Sanne", File.ReadAllText(CsvPath), StringComparison.Ordinal);
+        Assert.DoesNotContain("Sanne", string.Concat(lines), StringComparison.Ordinal); // never a display name in decisions
+
+        Assert.Contains("untagged", run.Console, StringComparison.Ordinal); // the summary table
+    }
+
+    [Fact]
+    public void Same_input_gives_the_same_decisions_file()
+    {
+        SetUp();
+        var second = Path.Combine(_dir.FullName, "out2");
+
+        CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+        CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", second, "--now", "2026-11-27");
+
+        Assert.Equal(File.ReadAllText(Path.Combine(Output, "decisions.jsonl")), File.ReadAllText(Path.Combine(second, "decisions.jsonl")));
+    }
+
+    [Fact]
+    public void Json_streams_every_decision_to_stdout()
+    {
+        SetUp();
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            File.ReadAllLines(Path.Combine(Output, "decisions.jsonl")).Order(StringComparer.Ordinal),
+            run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Bad_csv_prints_its_errors_and_writes_nothing()
+    {
+        SetUp(Csv + "\nde-wilg,LL-1003,pupil,Lotte,billboard,2026-08-01,2027-07-31,,form-4\n");
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("line 5, channels: unknown channel 'billboard'", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Output));
+    }
+
+    [Theory]
+    [InlineData("--now", "27-11-2026")]
+    [InlineData("--consent", "missing.csv")]
+    public void Usage_errors_exit_with_2(string option, string value)
+    {
+        SetUp();
+        var args = new List<string> { "screen", Input, "--consent", CsvPath, "--out", Output };
+        var at = args.IndexOf(option);
+        if (at >= 0)
+        {
+            args[at + 1] = value;
+        }
+        else
+        {
+            args.AddRange([option, value]);
+        }
+
+        Assert.Equal(2, CommandLineRun.Of([.. args]).ExitCode);
+    }
+
+    [Fact]
+    public void Output_folder_that_is_not_empty_is_refused()
+    {
+        SetUp();
+        Directory.CreateDirectory(Output);
+        File.WriteAllText(Path.Combine(Output, "old.txt"), "earlier run");
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("not empty", run.Error, StringComparison.Ordinal);
+    }
+
+    private static JsonElement Decision(string[] lines, string path) =>
+        lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.GetProperty("path").GetString() == path);
+
+    private static Dictionary<string, string> Snapshot(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => f, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+}
