@@ -48,16 +48,7 @@ internal static class InspectCommand
                 using var stream = InputFiles.OpenForTags(file);
                 result = reader.Read(stream, Path.GetFileName(file));
             }
-            catch (IOException e)
-            {
-                result = new TagReadResult
-                {
-                    Kind = MediaKind.Unsupported,
-                    Format = MediaFormat.Unknown,
-                    Problems = [new TagProblem(Decisions.ReasonCode.Unreadable, $"the file could not be opened: {e.Message}")],
-                };
-            }
-            catch (UnauthorizedAccessException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 result = new TagReadResult
                 {

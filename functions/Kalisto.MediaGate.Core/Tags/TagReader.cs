@@ -117,7 +117,7 @@ public sealed class TagReader(IOptions<TagReaderOptions> options) : ITagReader
 
     private static string Describe(MediaFormat format, Exception e) => e switch
     {
-        EndOfStreamException => $"the {format} file is truncated",
+        EndOfStreamException or IOException => $"the {format} file is truncated or damaged",
         ImageProcessingException => $"the {format} metadata is damaged: {e.Message}",
         _ => $"the {format} metadata could not be read ({e.GetType().Name})",
     };

@@ -9,7 +9,7 @@ public sealed class CorpusScreeningTests
     [SkippableFact]
     public void Corpus_is_screened_as_its_readme_expects()
     {
-        var corpus = Corpus();
+        var corpus = TestData.RequireCorpus();
         var output = Path.Combine(Path.GetTempPath(), "mediagate-corpus-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -54,23 +54,5 @@ public sealed class CorpusScreeningTests
                 Directory.Delete(output, recursive: true);
             }
         }
-    }
-
-    private static string Corpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kalisto.MediaGate.sln")))
-            {
-                var corpus = Environment.GetEnvironmentVariable("MEDIAGATE_CORPUS") is { Length: > 0 } configured
-                    ? configured
-                    : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus"));
-                Skip.IfNot(Directory.Exists(corpus), "The outside corpus (../shared/corpus or $MEDIAGATE_CORPUS) is absent; corpus screening skipped.");
-                return corpus;
-            }
-        }
-
-        Skip.If(true, "Repository root not found; corpus screening skipped.");
-        return string.Empty;
     }
 }
