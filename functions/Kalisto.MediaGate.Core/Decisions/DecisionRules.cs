@@ -29,7 +29,7 @@ public sealed class DecisionRules(ConsentOptions options)
         }
 
         var records = schoolRecords.ToDictionary(r => r.SubjectId, StringComparer.Ordinal);
-        IEnumerable<string> channels = resolution.ShowsNobody ? _allChannels : resolution.Subjects.Count > 0 ? _allChannels : [];
+        IEnumerable<string> channels = resolution.ShowsNobody || resolution.Subjects.Count > 0 ? _allChannels : [];
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var subject in resolution.Subjects)
         {

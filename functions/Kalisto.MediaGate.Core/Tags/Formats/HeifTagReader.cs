@@ -131,9 +131,8 @@ internal static class HeifTagReader
             pos += idSize + 2; // item_ID, protection index
             var type = Encoding.Latin1.GetString(p, pos, 4);
             pos += 4;
-            var name = CString(p, ref pos);
+            CString(p, ref pos); // item name, not needed
             var contentType = type == "mime" ? CString(p, ref pos) : string.Empty;
-            _ = name;
             result.Add(new ItemInfo(id, type, contentType));
         }
 

@@ -93,14 +93,13 @@ internal sealed class TagCollector(TagReaderOptions options)
             persons.Add(new PersonTag(r.Name, r.Source, region));
         }
 
-        var markers = new HashSet<string>(Options.NoPeopleKeywords.Select(k => k.Trim()), StringComparer.OrdinalIgnoreCase);
         return new TagReadResult
         {
             Kind = kind,
             Format = format,
             Persons = persons,
             Keywords = [.. _keywords],
-            HasNoPeopleMarker = _keywords.Any(k => markers.Contains(k.Value)),
+            HasNoPeopleMarker = _keywords.Any(k => Options.NoPeopleKeywords.Any(m => string.Equals(m.Trim(), k.Value, StringComparison.OrdinalIgnoreCase))),
             Orientation = Orientation,
             Problems = [.. _problems],
             BytesRead = bytesRead,
