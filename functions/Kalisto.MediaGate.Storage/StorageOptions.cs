@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kalisto.MediaGate.Storage;
+
+/// <summary>Names of the containers, tables and queues (SPEC §8), bound from <c>MediaGate:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "MediaGate:Storage";
+
+    [Required, RegularExpression(ContainerName)]
+    public string UploadsContainer { get; set; } = "uploads";
+
+    [Required, RegularExpression(ContainerName)]
+    public string ApprovedContainer { get; set; } = "approved";
+
+    [Required, RegularExpression(ContainerName)]
+    public string QuarantineContainer { get; set; } = "quarantine";
+
+    /// <summary>The consent register: PartitionKey school, RowKey subject.</summary>
+    [Required, RegularExpression(TableName)]
+    public string ConsentTable { get; set; } = "consent";
+
+    /// <summary>One row per change of a consent record: who, when, old and new value.</summary>
+    [Required, RegularExpression(TableName)]
+    public string ConsentHistoryTable { get; set; } = "consenthistory";
+
+    /// <summary>The audit trail: one row per decision, never updated in place.</summary>
+    [Required, RegularExpression(TableName)]
+    public string DecisionsTable { get; set; } = "decisions";
+
+    /// <summary>The current state of every screened item.</summary>
+    [Required, RegularExpression(TableName)]
+    public string ItemsTable { get; set; } = "items";
+
+    /// <summary>Subject → item index (SPEC §7).</summary>
+    [Required, RegularExpression(TableName)]
+    public string SubjectItemsTable { get; set; } = "subjectitems";
+
+    [Required, RegularExpression(TableName)]
+    public string RunsTable { get; set; } = "runs";
+
+    [Required, RegularExpression(QueueName)]
+    public string RedactQueue { get; set; } = "redact";
+
+    [Required, RegularExpression(QueueName)]
+    public string RescreenQueue { get; set; } = "rescreen";
+
+    /// <summary>Read buffer for blob streams: the tag reader reads kilobytes, not the whole blob.</summary>
+    [Range(4 * 1024, 4 * 1024 * 1024)]
+    public int ReadBufferBytes { get; set; } = 64 * 1024;
+
+    private const string ContainerName = "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$";
+    private const string TableName = "^[A-Za-z][A-Za-z0-9]{2,62}$";
+    private const string QueueName = "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$";
+}
