@@ -19,7 +19,7 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
     {
         var root = Path.GetFullPath(input);
         var files = InputFiles.Expand([root]);
-        var screener = new ItemScreener(new TagReader(), register, new DecisionRules(consentOptions));
+        var screener = new ItemScreener(new TagReader(), register, new DecisionRules(consentOptions), new PendingRedactor());
         var results = new ConcurrentBag<DecisionLine>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         var printGate = new Lock();
@@ -96,4 +96,13 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         ansi.MarkupLine($"Decisions: [blue]{Markup.Escape(Path.Combine(output, DecisionsFile))}[/]");
         ansi.MarkupLine($"Publishable copies: [green]{Markup.Escape(Path.Combine(output, "approved"))}[/]   Quarantine: [yellow]{Markup.Escape(Path.Combine(output, "quarantine"))}[/]");
     }
+}
+
+// Replaced by the Imaging redactor when it is wired in.
+internal sealed class PendingRedactor : Kalisto.MediaGate.Publishing.IImageRedactor
+{
+    public bool CanRedact(MediaFormat format) => false;
+
+    public Task<Kalisto.MediaGate.Publishing.PublishResult> RedactAsync(Stream source, MediaFormat format, IReadOnlyList<FaceRegion> regions, Stream destination, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 }

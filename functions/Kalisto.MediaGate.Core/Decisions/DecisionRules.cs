@@ -13,10 +13,20 @@ public sealed class DecisionRules(ConsentOptions options)
     private readonly SubjectResolver _resolver = new(options);
     private readonly IReadOnlyList<string> _allChannels = options.ChannelSet();
 
-    public ScreeningDecision Decide(TagReadResult tags, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now) =>
-        Decide(tags, _resolver.Resolve(tags, schoolRecords), schoolRecords, now);
+    private static readonly string[] ConsentReasons = [ReasonCode.NoConsent, ReasonCode.ConsentExpired, ReasonCode.ConsentWithdrawn];
 
-    public ScreeningDecision Decide(TagReadResult tags, SubjectResolution resolution, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now)
+    /// <summary>Decides one item.</summary>
+    /// <param name="tags">What the tag reader found.</param>
+    /// <param name="schoolRecords">The register records of the item's school.</param>
+    /// <param name="now">The moment of the decision; days are counted in the configured time zone.</param>
+    /// <param name="redactable">
+    /// Whether a redacted derivative of this item can be made (an image whose format the redactor
+    /// handles). Only then can the outcome be <see cref="Outcome.Redacted"/>.
+    /// </param>
+    public ScreeningDecision Decide(TagReadResult tags, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable = false) =>
+        Decide(tags, _resolver.Resolve(tags, schoolRecords), schoolRecords, now, redactable);
+
+    public ScreeningDecision Decide(TagReadResult tags, SubjectResolution resolution, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable = false)
     {
         ArgumentNullException.ThrowIfNull(tags);
         ArgumentNullException.ThrowIfNull(resolution);
@@ -62,6 +72,11 @@ public sealed class DecisionRules(ConsentOptions options)
         }
 
         var approved = reasons.Count == 0;
+        if (!approved && redactable && Redaction(tags, resolution, reasons, records, today) is { } redaction)
+        {
+            return redaction with { DecidedAt = now, ConsentVersions = versions };
+        }
+
         return new ScreeningDecision
         {
             Outcome = approved ? Outcome.Approved : Outcome.Quarantined,
@@ -71,5 +86,57 @@ public sealed class DecisionRules(ConsentOptions options)
             DecidedAt = now,
             ConsentVersions = versions,
         };
+    }
+
+    /// <summary>
+    /// SPEC §6: when every blocking reason is a lack of consent of one specific subject, and each of those
+    /// subjects is located only by face regions, the item can be published with those faces redacted,
+    /// on the channels the remaining subjects allow. At least one remaining subject must consent: a
+    /// derivative in which nobody is known to be shown is not published (absence of tags proves nothing).
+    /// </summary>
+    private ScreeningDecision? Redaction(
+        TagReadResult tags, SubjectResolution resolution, SortedSet<Reason> reasons, Dictionary<string, ConsentRecord> records, DateOnly today)
+    {
+        if (tags.Kind != MediaKind.Image || tags.Problems.Count > 0)
+        {
+            return null;
+        }
+
+        var redacted = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var reason in reasons)
+        {
+            if (reason.Subject is not { } subject || !ConsentReasons.Contains(reason.Code) || !resolution.FaceRegions.ContainsKey(subject))
+            {
+                return null;
+            }
+
+            redacted.Add(subject);
+        }
+
+        var remaining = resolution.Subjects.Where(s => !redacted.Contains(s)).ToList();
+        if (remaining.Count == 0)
+        {
+            return null;
+        }
+
+        IEnumerable<string> channels = _allChannels;
+        foreach (var subject in remaining)
+        {
+            channels = channels.Intersect(records[subject].Channels, StringComparer.Ordinal);
+        }
+
+        var allowed = channels.Order(StringComparer.Ordinal).ToList();
+        return allowed.Count == 0
+            ? null
+            : new ScreeningDecision
+            {
+                Outcome = Outcome.Redacted,
+                Subjects = resolution.Subjects,
+                Channels = allowed,
+                Reasons = [.. reasons],
+                DecidedAt = default,
+                RedactedSubjects = [.. redacted],
+                Redactions = [.. redacted.SelectMany(s => resolution.FaceRegions[s])],
+            };
     }
 }

@@ -24,6 +24,36 @@ public sealed record ScreeningDecision
 
     public required DateTimeOffset DecidedAt { get; init; }
 
+    /// <summary>
+    /// For <see cref="Outcome.Redacted"/>: the subjects whose faces are made unrecognisable in the published
+    /// derivative, sorted. <see cref="Channels"/> are then those the remaining subjects allow.
+    /// </summary>
+    public IReadOnlyList<string> RedactedSubjects { get; init; } = [];
+
+    /// <summary>For <see cref="Outcome.Redacted"/>: the face regions to redact, on the displayed image.</summary>
+    public IReadOnlyList<Tags.FaceRegion> Redactions { get; init; } = [];
+
     /// <summary>The version of each consent record the decision used, by subject ID (for the audit trail).</summary>
     public IReadOnlyDictionary<string, long> ConsentVersions { get; init; } = new Dictionary<string, long>();
+}
+
+/// <summary>Changes to a decision after it was made.</summary>
+public static class ScreeningDecisionExtensions
+{
+    /// <summary>
+    /// The decision when its publishable copy could not be made (for example a format that cannot be
+    /// stripped safely, or an image too large to redact): quarantined, with that reason added.
+    /// </summary>
+    public static ScreeningDecision Refused(this ScreeningDecision decision, string reasonCode)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision with
+        {
+            Outcome = Outcome.Quarantined,
+            Channels = [],
+            Reasons = [.. decision.Reasons.Append(new Reason(reasonCode)).Distinct().Order()],
+            RedactedSubjects = [],
+            Redactions = [],
+        };
+    }
 }

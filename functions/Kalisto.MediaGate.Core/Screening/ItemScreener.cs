@@ -1,5 +1,6 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Screening;
@@ -28,7 +29,7 @@ public sealed record ScreeningResult(MediaPath Path, TagReadResult Tags, Screeni
 /// Screens one item: read tags, resolve subjects within the item's school, check consent, decide.
 /// The one service that the command line and the Functions app both call.
 /// </summary>
-public sealed class ItemScreener(ITagReader tagReader, IConsentRegister register, DecisionRules rules)
+public sealed class ItemScreener(ITagReader tagReader, IConsentRegister register, DecisionRules rules, IImageRedactor redactor)
 {
     /// <summary>
     /// Screens an item. A failure to read the register throws (the caller retries or stops); it never
@@ -41,6 +42,6 @@ public sealed class ItemScreener(ITagReader tagReader, IConsentRegister register
         var records = mediaPath.School.Length == 0
             ? []
             : await register.GetSchoolAsync(mediaPath.School, cancellationToken);
-        return new ScreeningResult(mediaPath, tags, rules.Decide(tags, records, now));
+        return new ScreeningResult(mediaPath, tags, rules.Decide(tags, records, now, redactor.CanRedact(tags.Format)));
     }
 }

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Kalisto.MediaGate.Storage.Pipeline;
+
+/// <summary>
+/// Writes an item's copy into <c>approved</c> or <c>quarantine</c> under <c>{school}/{relative path}</c>,
+/// never over something else (SPEC §8). Every copy carries the ETag of the upload it came from, so a
+/// repeated delivery recognises its own copy and writes nothing. A name held by a copy of different
+/// content gets a short content-hash suffix: <c>photo-3fa2b1c4.jpg</c>.
+/// </summary>
+internal static class BlobPlacement
+{
+    public const string SourceETagKey = "mediagate_source_etag";
+
+    /// <summary>Writes (or finds) the copy; returns the name it is under.</summary>
+    /// <param name="container">The destination container.</param>
+    /// <param name="name">The wanted name.</param>
+    /// <param name="sourceETag">The upload's ETag.</param>
+    /// <param name="contentHash">Hex SHA-256 of the upload; only asked for on a name clash.</param>
+    /// <param name="write">Writes the copy, conditional on the name not existing (throws 409/412 when it does).</param>
+    /// <param name="cancellationToken">Cancels the placement.</param>
+    public static async Task<string> PlaceAsync(
+        BlobContainerClient container,
+        string name,
+        string sourceETag,
+        Func<CancellationToken, Task<string>> contentHash,
+        Func<BlobClient, CancellationToken, Task> write,
+        CancellationToken cancellationToken)
+    {
+        var candidate = name;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var blob = container.GetBlobClient(candidate);
+            try
+            {
+                await write(blob, cancellationToken);
+                return candidate;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Taken: by this upload on an earlier delivery, or by something else.
+            }
+
+            var existing = await SourceOfAsync(blob, cancellationToken);
+            if (existing is null)
+            {
+                continue; // deleted in between: try again
+            }
+
+            if (existing == sourceETag)
+            {
+                return candidate; // written by an earlier delivery of this upload
+            }
+
+            if (candidate != name)
+            {
+                // The hash-suffixed name holds another upload of the same content: that copy is this one.
+                return candidate;
+            }
+
+            candidate = WithSuffix(name, (await contentHash(cancellationToken))[..8]);
+        }
+
+        throw new InvalidOperationException($"No free name for {name} in {container.Name}.");
+    }
+
+    /// <summary>
+    /// Removes a copy that an earlier delivery of the same upload wrote under a different outcome (the
+    /// register changed in between): the item must end in exactly one place, and never stay published.
+    /// </summary>
+    public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlobClient(name);
+        var properties = await PropertiesAsync(blob, cancellationToken);
+        if (properties is not null && Source(properties) == sourceETag)
+        {
+            await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken);
+        }
+    }
+
+    /// <summary>Hex SHA-256 of a blob's content, read in a stream.</summary>
+    public static async Task<string> HashAsync(BlobClient blob, ETag etag, CancellationToken cancellationToken)
+    {
+        await using var stream = await blob.OpenReadAsync(
+            new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1024 * 1024, Conditions = new BlobRequestConditions { IfMatch = etag } },
+            cancellationToken);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    public static string Tag(ETag etag) => etag.ToString().Trim('"');
+
+    public static string WithSuffix(string name, string suffix)
+    {
+        var slash = name.LastIndexOf('/');
+        var dot = name.LastIndexOf('.');
+        return dot > slash + 1 ? $"{name[..dot]}-{suffix}{name[dot..]}" : $"{name}-{suffix}";
+    }
+
+    private static async Task<string?> SourceOfAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        var properties = await PropertiesAsync(blob, cancellationToken);
+        return properties is null ? null : Source(properties) ?? string.Empty;
+    }
+
+    private static string? Source(BlobProperties properties) =>
+        properties.Metadata.TryGetValue(SourceETagKey, out var value) ? value : null;
+
+    private static async Task<BlobProperties?> PropertiesAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+}

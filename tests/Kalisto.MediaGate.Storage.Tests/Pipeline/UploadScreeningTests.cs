@@ -1,0 +1,127 @@
+using System.Text;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kalisto.MediaGate.Storage.Tests.Pipeline;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class UploadScreeningTests(Azurite azurite)
+{
+    [Fact]
+    public async Task Consented_photo_is_published_and_the_upload_removed()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
+
+        var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/sportdag/emma.jpg", CancellationToken.None);
+
+        Assert.NotNull(item);
+        Assert.Equal(Outcome.Approved, item.Outcome);
+        Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Approved.NamesAsync());
+        Assert.Empty(await storage.Quarantine.NamesAsync());
+        Assert.Empty(await storage.Uploads.NamesAsync());
+        var properties = (await storage.Approved.GetBlobClient("de-wilg/sportdag/emma.jpg").GetPropertiesAsync()).Value;
+        Assert.Equal("newsletter;parentportal;schoolguide;socialmedia;website", properties.Metadata["mediagate_channels"]);
+        Assert.Equal("image/jpeg", properties.ContentType);
+        var catalog = services.GetRequiredService<ItemCatalog>();
+        var trail = await catalog.TrailAsync("de-wilg", item.Key, CancellationToken.None);
+        var decision = Assert.Single(trail);
+        Assert.Equal(Outcome.Approved, decision.Decision.Outcome);
+        Assert.Equal(1, decision.Decision.ConsentVersions["LL-1001"]);
+        Assert.Equal([item.Key], await catalog.ItemsOfSubjectAsync("de-wilg", "LL-1001", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Untagged_photo_goes_to_quarantine_byte_for_byte_with_its_reason()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage);
+        await storage.Uploads.UploadFixtureAsync("het-anker/groep3/IMG_0001.jpg", "untagged.jpg");
+
+        var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("het-anker/groep3/IMG_0001.jpg", CancellationToken.None);
+
+        Assert.Equal(Outcome.Quarantined, item!.Outcome);
+        Assert.Equal([new Reason(ReasonCode.Untagged)], item.Reasons);
+        Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Equal(await File.ReadAllBytesAsync(TestData.File("untagged.jpg")), await storage.Quarantine.ReadAsync("het-anker/groep3/IMG_0001.jpg"));
+        Assert.Empty(await storage.Uploads.NamesAsync());
+    }
+
+    [Fact]
+    public async Task The_same_blob_delivered_twice_gives_one_outcome_one_copy_and_one_decision()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/a.jpg", "xmp-dc-subject.jpg");
+        await storage.Uploads.UploadFixtureAsync("de-wilg/b.jpg", "untagged.jpg");
+        var screening = services.GetRequiredService<UploadScreening>();
+
+        // Twice at the same time (both read before either deletes), then once more afterwards.
+        await Task.WhenAll(
+            screening.ScreenAsync("de-wilg/a.jpg", CancellationToken.None),
+            screening.ScreenAsync("de-wilg/a.jpg", CancellationToken.None),
+            screening.ScreenAsync("de-wilg/b.jpg", CancellationToken.None),
+            screening.ScreenAsync("de-wilg/b.jpg", CancellationToken.None));
+        Assert.Null(await screening.ScreenAsync("de-wilg/a.jpg", CancellationToken.None));
+
+        Assert.Equal(["de-wilg/a.jpg"], await storage.Approved.NamesAsync());
+        Assert.Equal(["de-wilg/b.jpg"], await storage.Quarantine.NamesAsync());
+        Assert.Empty(await storage.Uploads.NamesAsync());
+        var decisions = await services.GetRequiredService<ItemCatalog>().DecisionsBetweenAsync(Pipelines.Now.AddDays(-1), Pipelines.Now.AddDays(1), CancellationToken.None);
+        Assert.Equal(2, decisions.Count);
+        Assert.Equal(2, (await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task A_name_taken_by_different_content_gets_a_content_hash_suffix()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage);
+        var screening = services.GetRequiredService<UploadScreening>();
+        await storage.Uploads.UploadFixtureAsync("de-wilg/IMG_0001.jpg", "untagged.jpg");
+        await screening.ScreenAsync("de-wilg/IMG_0001.jpg", CancellationToken.None);
+
+        // Another camera's IMG_0001.jpg, and then the first one once more.
+        var other = (await File.ReadAllBytesAsync(TestData.File("untagged.jpg"))).Concat(Encoding.ASCII.GetBytes("different")).ToArray();
+        await storage.Uploads.UploadAsync("de-wilg/IMG_0001.jpg", other);
+        var second = await screening.ScreenAsync("de-wilg/IMG_0001.jpg", CancellationToken.None);
+
+        var names = await storage.Quarantine.NamesAsync();
+        Assert.Equal(2, names.Count);
+        Assert.Contains("de-wilg/IMG_0001.jpg", names);
+        var suffixed = Assert.Single(names, n => n != "de-wilg/IMG_0001.jpg");
+        Assert.Matches("^de-wilg/IMG_0001-[0-9a-f]{8}\\.jpg$", suffixed);
+        Assert.Equal(suffixed, second!.Location);
+        Assert.Equal(other, await storage.Quarantine.ReadAsync(suffixed));
+        Assert.Equal(await File.ReadAllBytesAsync(TestData.File("untagged.jpg")), await storage.Quarantine.ReadAsync("de-wilg/IMG_0001.jpg"));
+    }
+
+    [Fact]
+    public async Task An_unreachable_table_service_approves_nothing_and_fails_so_it_is_retried()
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/a.jpg", "xmp-dc-subject.jpg");
+        await storage.Uploads.UploadFixtureAsync("de-wilg/b.jpg", "xmp-dc-subject.jpg");
+        var screening = services.GetRequiredService<UploadScreening>();
+        await screening.ScreenAsync("de-wilg/a.jpg", CancellationToken.None);
+
+        fault.FailWhen(r => r.Uri.Port == storage.Consent.Uri.Port);
+        await Assert.ThrowsAnyAsync<Exception>(() => screening.ScreenAsync("de-wilg/b.jpg", CancellationToken.None));
+
+        Assert.Equal(["de-wilg/a.jpg"], await storage.Approved.NamesAsync());
+        Assert.Equal(["de-wilg/b.jpg"], await storage.Uploads.NamesAsync());
+
+        fault.FailWhen(null); // the service is back: the retry completes
+        await screening.ScreenAsync("de-wilg/b.jpg", CancellationToken.None);
+        Assert.Equal(["de-wilg/a.jpg", "de-wilg/b.jpg"], await storage.Approved.NamesAsync());
+    }
+}

@@ -1,0 +1,55 @@
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kalisto.MediaGate.Tests.Support;
+
+/// <summary>MediaGate wired by <c>AddMediaGate</c>, as the Functions app and the command line wire it, on a test's storage.</summary>
+internal static class Pipelines
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
+
+    public static ServiceProvider Create(MediaStorage storage, TimeProvider? clock = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MediaStorage"] = "UseDevelopmentStorage=true", // replaced by the test's storage below
+        }).Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddSingleton(storage)
+            .AddSingleton(clock ?? new FixedClock(Now))
+            .AddSingleton<Kalisto.MediaGate.Publishing.IMetadataStripper, CopyingStripper>()
+            .AddSingleton<Kalisto.MediaGate.Publishing.IImageRedactor, NoRedactor>();
+        services.AddMediaGate();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>The register of the test fixtures' people (see Data/README.md), all consenting to every channel.</summary>
+    public static async Task ImportPeopleAsync(ServiceProvider services, string school = "de-wilg", Func<ConsentRecord, ConsentRecord>? change = null)
+    {
+        var register = services.GetRequiredService<TableConsentRegister>();
+        ConsentRecord[] people =
+        [
+            Person(school, "LL-1001", "Emma de Vries"),
+            Person(school, "LL-1002", "Noah Bakker"),
+            Person(school, "MW-2001", "Sanne Jansen") with { Kind = SubjectKind.Staff },
+        ];
+        await register.ImportAsync([.. people.Select(change ?? (p => p))], "test", CancellationToken.None);
+    }
+
+    public static ConsentRecord Person(string school, string subject, string name) => new()
+    {
+        School = school,
+        SubjectId = subject,
+        Kind = SubjectKind.Pupil,
+        DisplayName = name,
+        Channels = ["newsletter", "parentportal", "schoolguide", "socialmedia", "website"],
+        ValidFrom = new DateOnly(2026, 8, 1),
+        ValidUntil = new DateOnly(2027, 7, 31),
+        Evidence = "form-" + subject,
+    };
+}
