@@ -1,0 +1,111 @@
+using Azure.Core;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kalisto.MediaGate.Storage.Tests.Pipeline;
+
+/// <summary>
+/// The process dies after each step of the move (SPEC §8); the blob is delivered again. Every item must
+/// end in exactly one place, with one decision, and nothing may be lost.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CrashRecoveryTests(Azurite azurite)
+{
+    private static readonly (string Upload, string Fixture, Outcome Expected)[] Items =
+    [
+        ("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg", Outcome.Approved),
+        ("de-wilg/sportdag/noah.jpg", "iptc-keywords.jpg", Outcome.Approved),
+        ("de-wilg/sportdag/IMG_0001.jpg", "untagged.jpg", Outcome.Quarantined),
+        ("de-wilg/groep8/klas.mov", "mov-udta-xmp.mov", Outcome.Approved),
+        ("de-wilg/groep8/noah.png", "png-exif.png", Outcome.Approved),
+        ("de-wilg/groep8/gezichten.jpg", "xmp-mwg-regions.jpg", Outcome.Quarantined),
+    ];
+
+    public static TheoryData<string> Steps => ["before the copy is written", "after the copy, before the decision", "in the middle of recording", "after recording, before the delete"];
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public async Task A_crash_at_any_step_then_redelivery_leaves_every_item_in_exactly_one_place(string step)
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        foreach (var (upload, fixture, _) in Items)
+        {
+            await storage.Uploads.UploadFixtureAsync(upload, fixture);
+        }
+
+        var screening = services.GetRequiredService<UploadScreening>();
+        fault.FailWhen(Rule(step, storage));
+        foreach (var (upload, _, _) in Items)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => screening.ScreenAsync(upload, CancellationToken.None));
+        }
+
+        Assert.True(fault.Injected >= Items.Length);
+        Assert.Equal(Items.Length, (await storage.Uploads.NamesAsync()).Count); // nothing lost
+
+        fault.FailWhen(null);
+        foreach (var (upload, _, _) in Items)
+        {
+            await screening.ScreenAsync(upload, CancellationToken.None); // the host delivers it again
+        }
+
+        var approved = await storage.Approved.NamesAsync();
+        var quarantined = await storage.Quarantine.NamesAsync();
+        Assert.Empty(await storage.Uploads.NamesAsync());
+        foreach (var (upload, _, expected) in Items)
+        {
+            Assert.Equal(expected == Outcome.Approved, approved.Contains(upload));
+            Assert.Equal(expected == Outcome.Quarantined, quarantined.Contains(upload));
+        }
+
+        Assert.Equal(Items.Length, approved.Count + quarantined.Count);
+        var catalog = services.GetRequiredService<ItemCatalog>();
+        var decisions = await catalog.DecisionsBetweenAsync(Pipelines.Now.AddDays(-1), Pipelines.Now.AddDays(1), CancellationToken.None);
+        Assert.Equal(Items.Length, decisions.Count);
+        var items = await catalog.ListAsync("de-wilg", CancellationToken.None);
+        Assert.Equal(Items.Select(i => (i.Upload, i.Expected)).Order(), items.Select(i => (i.Location, i.Outcome)).Order());
+    }
+
+    [Fact]
+    public async Task A_register_change_between_deliveries_removes_the_copy_published_by_the_first()
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
+        var screening = services.GetRequiredService<UploadScreening>();
+
+        fault.FailWhen(Rule("after the copy, before the decision", storage));
+        await Assert.ThrowsAnyAsync<Exception>(() => screening.ScreenAsync("de-wilg/emma.jpg", CancellationToken.None));
+        Assert.Equal(["de-wilg/emma.jpg"], await storage.Approved.NamesAsync());
+
+        fault.FailWhen(null);
+        await Pipelines.ImportPeopleAsync(services, change: p => p with { WithdrawnOn = new DateOnly(2026, 11, 26) });
+        var item = await screening.ScreenAsync("de-wilg/emma.jpg", CancellationToken.None);
+
+        Assert.Equal(Outcome.Quarantined, item!.Outcome);
+        Assert.Contains(new Reason(ReasonCode.ConsentWithdrawn, "LL-1001"), item.Reasons);
+        Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Equal(["de-wilg/emma.jpg"], await storage.Quarantine.NamesAsync());
+    }
+
+    private static Func<Request, bool> Rule(string step, MediaStorage storage)
+    {
+        bool To(Request r, string name) => r.Uri.Path.Contains("/" + name, StringComparison.Ordinal);
+        return step switch
+        {
+            "before the copy is written" => r => r.Method == RequestMethod.Put && (To(r, storage.Approved.Name) || To(r, storage.Quarantine.Name)),
+            "after the copy, before the decision" => r => To(r, storage.Decisions.Name) || To(r, storage.Items.Name) || To(r, storage.SubjectItems.Name),
+            "in the middle of recording" => r => To(r, storage.Items.Name),
+            "after recording, before the delete" => r => r.Method == RequestMethod.Delete && To(r, storage.Uploads.Name),
+            _ => throw new ArgumentOutOfRangeException(nameof(step)),
+        };
+    }
+}
