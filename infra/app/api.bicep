@@ -122,6 +122,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Telemetry is accepted only with an Entra ID token of this identity.
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // The worker's OpenTelemetry exporter signs in as this identity too.
+    AZURE_CLIENT_ID: identityClientId
   }
 }
 
