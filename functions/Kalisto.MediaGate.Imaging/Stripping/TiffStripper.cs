@@ -102,6 +102,8 @@ internal static class TiffStripper
                 }
             }
 
+            CheckImageData(kept, 273, 279); // strips
+            CheckImageData(kept, 324, 325); // tiles
             var table = new byte[ifd.Size];
             WriteU16(table, (ushort)kept.Count);
             for (var i = 0; i < kept.Count; i++)
@@ -121,6 +123,52 @@ internal static class TiffStripper
             }
 
             return ifd.Next;
+        }
+
+        /// <summary>A truncated file fails here rather than giving a copy without all of its image data.</summary>
+        private void CheckImageData(List<Entry> kept, ushort offsetsTag, ushort countsTag)
+        {
+            var offsets = kept.FirstOrDefault(e => e.Tag == offsetsTag);
+            var counts = kept.FirstOrDefault(e => e.Tag == countsTag);
+            if (offsets is null || counts is null)
+            {
+                return;
+            }
+
+            var starts = Values(offsets);
+            var lengths = Values(counts);
+            if (starts.Count != lengths.Count)
+            {
+                throw StrippingException.Unreadable("the TIFF image data table is damaged");
+            }
+
+            for (var i = 0; i < starts.Count; i++)
+            {
+                if (starts[i] + lengths[i] > reader.Length)
+                {
+                    throw StrippingException.Unreadable("the TIFF image data runs past the end of the file");
+                }
+            }
+        }
+
+        /// <summary>The SHORT or LONG values of a tag.</summary>
+        private List<long> Values(Entry entry)
+        {
+            if (entry.Type is not (3 or 4))
+            {
+                throw StrippingException.Unreadable($"TIFF tag {entry.Tag} has an unexpected type");
+            }
+
+            reader.Seek(entry.ValueOffset);
+            var bytes = reader.ReadBytes(entry.ByteCount, $"TIFF tag {entry.Tag}");
+            var size = entry.Type == 3 ? 2 : 4;
+            var result = new List<long>(bytes.Length / size);
+            for (var i = 0; i + size <= bytes.Length; i += size)
+            {
+                result.Add(size == 2 ? Tiff.U16(bytes.AsSpan(i), bigEndian) : Tiff.U32(bytes.AsSpan(i), bigEndian));
+            }
+
+            return result;
         }
 
         /// <summary>Zeroes a dropped tag's value; a dropped IFD is zeroed with everything it points to.</summary>
