@@ -14,7 +14,8 @@ internal static class HeifItems
 {
     private static readonly byte[] NeutralType = "free"u8.ToArray();
 
-    public static void Neutralise(IsoMediaStripper.Walk walk, IsoBox meta)
+    /// <summary>Neutralises the metadata items; returns the byte ranges of the other items, which must stay intact.</summary>
+    public static List<(long Start, long End)> Neutralise(IsoMediaStripper.Walk walk, IsoBox meta)
     {
         var reader = walk.Reader;
         var children = walk.Children(meta, 4); // meta is a full box
@@ -24,16 +25,11 @@ internal static class HeifItems
         var pitm = children.FirstOrDefault(b => b.Type == "pitm");
         if (iinf.Type is null)
         {
-            return; // no items, so no metadata items
+            return []; // no items, so no metadata items
         }
 
         var items = ItemInfos(walk, iinf);
         var metadata = items.Where(i => i.IsMetadata).ToDictionary(i => i.Id);
-        if (metadata.Count == 0)
-        {
-            return;
-        }
-
         if (pitm.Type is not null && metadata.ContainsKey(PrimaryItem(reader, pitm)))
         {
             throw StrippingException.Unsupported("the HEIF primary item is a metadata item");
@@ -71,6 +67,8 @@ internal static class HeifItems
             walk.Patches.Write(item.FlagsOffset, [0, 0, 1]); // flags: hidden item
             walk.Patches.Zero(item.StringsStart, item.StringsEnd - item.StringsStart);
         }
+
+        return imageRanges;
     }
 
     private static IEnumerable<(long Start, long End)> Ranges(SourceReader reader, ItemLocation location, IsoBox idat, bool isMetadata)

@@ -10,7 +10,8 @@ namespace Kalisto.MediaGate.Imaging.Stripping;
 /// </summary>
 /// <remarks>
 /// Neutralised: every top-level <c>uuid</c> box (XMP, and vendors' blocks such as Sony's and Canon's, which
-/// hold EXIF with GPS), and under <c>moov</c> and each <c>trak</c> the <c>udta</c> box whole (XMP_, the
+/// hold EXIF with GPS) and every other top-level box that is not part of the media structure (such as
+/// Samsung's <c>sefd</c> trailer with time and network country), and under <c>moov</c> and each <c>trak</c> the <c>udta</c> box whole (XMP_, the
 /// ©-text atoms, ©xyz locations, 3GPP text and <c>loci</c>, iTunes-style <c>meta</c>), <c>meta</c>
 /// (QuickTime keys such as keywords and location) and <c>uuid</c>. In a video the file-level <c>meta</c>
 /// goes as well; in HEIF it holds the picture, so there the Exif and XMP items are neutralised instead:
@@ -23,6 +24,9 @@ internal static class IsoMediaStripper
     private const int MaxBoxes = 100_000;
 
     private static readonly HashSet<string> QuickTimeFirstBoxes = ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"];
+
+    /// <summary>Top-level boxes that are kept; any other (vendor trailers such as Samsung's <c>sefd</c>) is neutralised.</summary>
+    private static readonly HashSet<string> KeptTopLevelBoxes = ["ftyp", "moov", "mdat", "free", "skip", "wide", "moof", "mfra", "sidx", "ssix", "styp", "prft", "pdin"];
 
     public static OutputPlan PlanMedia(SourceReader reader) => Plan(reader, heif: false);
 
@@ -38,22 +42,20 @@ internal static class IsoMediaStripper
         }
 
         var metaSeen = false;
+        List<(long Start, long End)> imageRanges = [];
         foreach (var box in top)
         {
             switch (box.Type)
             {
-                case "uuid":
-                    walk.Neutralise(box);
-                    break;
                 case "moov":
                     walk.Movie(box, 1);
                     break;
                 case "meta" when heif && !metaSeen:
                     metaSeen = true;
-                    HeifItems.Neutralise(walk, box);
+                    imageRanges = HeifItems.Neutralise(walk, box);
                     break;
-                case "meta":
-                    walk.Neutralise(box);
+                case var type when !KeptTopLevelBoxes.Contains(type):
+                    walk.Neutralise(box); // uuid (XMP, vendors' EXIF), a video's meta, unknown boxes
                     break;
                 default:
                     break;
@@ -63,6 +65,11 @@ internal static class IsoMediaStripper
         if (heif && !metaSeen)
         {
             throw StrippingException.Unreadable("the HEIF file has no meta box");
+        }
+
+        if (imageRanges.Any(i => walk.Neutralised.Any(n => i.Start < n.End && n.Start < i.End)))
+        {
+            throw StrippingException.Unsupported("a HEIF image item lies in a box that is removed");
         }
 
         return OutputPlan.Patched(reader.Length, walk.Patches);
@@ -76,6 +83,9 @@ internal static class IsoMediaStripper
         public SourceReader Reader { get; } = reader;
 
         public PatchSet Patches { get; } = new();
+
+        /// <summary>The boxes turned into <c>free</c> boxes, as (start, end).</summary>
+        public List<(long Start, long End)> Neutralised { get; } = [];
 
         /// <summary>The boxes between <paramref name="start"/> and <paramref name="end"/>.</summary>
         public List<IsoBox> Children(long start, long end)
@@ -147,6 +157,7 @@ internal static class IsoMediaStripper
         /// <summary>Turns the box into a <c>free</c> box of the same size (any 64-bit size field stays) with zeros inside.</summary>
         public void Neutralise(IsoBox box)
         {
+            Neutralised.Add((box.Start, box.End));
             Patches.Write(box.Start + 4, "free"u8.ToArray());
             Patches.Zero(box.PayloadStart, box.PayloadSize);
         }
