@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Kalisto.MediaGate.Imaging.Tests.Stripping;
+
+/// <summary>Small, independent readers of container layouts, to compare an original with its copy.</summary>
+internal static class MediaLayout
+{
+    /// <summary>The JPEG marker segments before the first SOS, as (marker, payload).</summary>
+    public static List<(byte Marker, byte[] Payload)> JpegSegments(byte[] jpeg)
+    {
+        var segments = new List<(byte, byte[])>();
+        var pos = 2;
+        while (pos + 4 <= jpeg.Length && jpeg[pos] == 0xFF)
+        {
+            var marker = jpeg[pos + 1];
+            var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(pos + 2));
+            segments.Add((marker, jpeg[(pos + 4)..(pos + 2 + length)]));
+            if (marker == 0xDA)
+            {
+                break;
+            }
+
+            pos += 2 + length;
+        }
+
+        return segments;
+    }
+
+    /// <summary>The bytes from the first SOS marker to the end of EOI.</summary>
+    public static byte[] JpegScan(byte[] jpeg)
+    {
+        var pos = 2;
+        while (jpeg[pos + 1] != 0xDA)
+        {
+            pos += 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(pos + 2));
+        }
+
+        var eoi = jpeg.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xD9]);
+        return jpeg[pos..(eoi + 2)];
+    }
+
+    public static List<(string Type, byte[] Data)> PngChunks(byte[] png)
+    {
+        var chunks = new List<(string, byte[])>();
+        for (var pos = 8; pos + 12 <= png.Length;)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos));
+            chunks.Add((Encoding.ASCII.GetString(png, pos + 4, 4), png[(pos + 8)..(pos + 8 + length)]));
+            pos += 12 + length;
+        }
+
+        return chunks;
+    }
+
+    public static List<(string Type, byte[] Data)> RiffChunks(byte[] riff)
+    {
+        var chunks = new List<(string, byte[])>();
+        for (var pos = 12; pos + 8 <= riff.Length;)
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32LittleEndian(riff.AsSpan(pos + 4));
+            chunks.Add((Encoding.ASCII.GetString(riff, pos, 4), riff[(pos + 8)..Math.Min(riff.Length, pos + 8 + size)]));
+            pos += 8 + size + (size & 1);
+        }
+
+        return chunks;
+    }
+
+    /// <summary>The top-level boxes of an ISO media file as (type, start, size).</summary>
+    public static List<(string Type, int Start, int Size)> TopLevelBoxes(byte[] file)
+    {
+        var boxes = new List<(string, int, int)>();
+        for (var pos = 0; pos + 8 <= file.Length;)
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(pos));
+            size = size == 0 ? file.Length - pos : size;
+            boxes.Add((Encoding.Latin1.GetString(file, pos + 4, 4), pos, size));
+            pos += size;
+        }
+
+        return boxes;
+    }
+
+    public static byte[] Mdat(byte[] file)
+    {
+        var (_, start, size) = TopLevelBoxes(file).Single(b => b.Type == "mdat");
+        return file[(start + 8)..(start + size)];
+    }
+
+    public static byte[] Box(string type, params byte[][] children)
+    {
+        var payload = children.SelectMany(c => c).ToArray();
+        var box = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
+        Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+        payload.CopyTo(box, 8);
+        return box;
+    }
+
+    public static byte[] JpegSegment(byte marker, byte[] payload)
+    {
+        var segment = new byte[4 + payload.Length];
+        segment[0] = 0xFF;
+        segment[1] = marker;
+        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), (ushort)(payload.Length + 2));
+        payload.CopyTo(segment, 4);
+        return segment;
+    }
+
+    /// <summary>Inserts bytes into a JPEG right after SOI.</summary>
+    public static byte[] AfterSoi(byte[] jpeg, params byte[][] segments) => [.. jpeg[..2], .. segments.SelectMany(s => s), .. jpeg[2..]];
+}
