@@ -1,6 +1,8 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging;
+using Kalisto.MediaGate.Imaging.Stripping;
+using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Pipeline;
@@ -46,6 +48,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ConsentOptions>>().Value);
         services.TryAddSingleton<ITagReader, TagReader>();
         services.TryAddSingleton<DecisionRules>();
+        services.TryAddSingleton<IMetadataStripper, MetadataStripper>();
 
         services.AddAzureClientsCore();
         services.TryAddSingleton(sp => MediaStorageConnection.FromConfiguration(

@@ -2,6 +2,7 @@ using System.Text;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tags;
 using Kalisto.MediaGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +29,11 @@ public sealed class UploadScreeningTests(Azurite azurite)
         var properties = (await storage.Approved.GetBlobClient("de-wilg/sportdag/emma.jpg").GetPropertiesAsync()).Value;
         Assert.Equal("newsletter;parentportal;schoolguide;socialmedia;website", properties.Metadata["mediagate_channels"]);
         Assert.Equal("image/jpeg", properties.ContentType);
+        var published = await storage.Approved.ReadAsync("de-wilg/sportdag/emma.jpg");
+        Assert.DoesNotContain("LL-1001", Encoding.ASCII.GetString(published), StringComparison.Ordinal);
+        var tags = new TagReader().Read(new MemoryStream(published), "emma.jpg");
+        Assert.Empty(tags.Keywords);
+        Assert.Empty(tags.Problems);
         var catalog = services.GetRequiredService<ItemCatalog>();
         var trail = await catalog.TrailAsync("de-wilg", item.Key, CancellationToken.None);
         var decision = Assert.Single(trail);

@@ -22,7 +22,6 @@ internal static class Pipelines
             .AddLogging()
             .AddSingleton(storage)
             .AddSingleton(clock ?? new FixedClock(Now))
-            .AddSingleton<Kalisto.MediaGate.Publishing.IMetadataStripper, CopyingStripper>()
             .AddSingleton<Kalisto.MediaGate.Publishing.IImageRedactor, NoRedactor>();
         services.AddMediaGate();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

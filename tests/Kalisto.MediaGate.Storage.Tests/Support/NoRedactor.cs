@@ -3,16 +3,7 @@ using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Tests.Support;
 
-// Until the Imaging stripper is wired into AddMediaGate.
-internal sealed class CopyingStripper : IMetadataStripper
-{
-    public async Task<PublishResult> StripAsync(Stream source, MediaFormat format, Stream destination, CancellationToken cancellationToken)
-    {
-        await source.CopyToAsync(destination, cancellationToken);
-        return PublishResult.Success;
-    }
-}
-
+// Until the Imaging redactor is wired into AddMediaGate.
 internal sealed class NoRedactor : IImageRedactor
 {
     public bool CanRedact(MediaFormat format) => false;
