@@ -16,6 +16,9 @@ internal static class MediaGateCommandLine
             InspectCommand.Create(console),
             ScreenCommand.Create(console),
             DemoCommand.Create(console),
+            ConsentCommand.Create(console),
+            UploadCommand.Create(console),
+            ItemsCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

@@ -64,6 +64,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ItemCatalog>();
         services.TryAddSingleton<ItemScreener>();
         services.TryAddSingleton<UploadScreening>();
+        services.TryAddSingleton<RedactionPublishing>();
         return services;
     }
 

@@ -46,14 +46,10 @@ internal static class DemoCommand
         DemoUploadSet.Write(uploads, csvPath);
 
         var options = new ConsentOptions();
-        ConsentCsvResult csv;
-        await using (var stream = File.OpenRead(csvPath))
-        {
-            csv = ConsentCsv.Read(stream, options);
-        }
-
+        var records = ConsentFile.Load(csvPath, options, console, "demo")
+            ?? throw new InvalidOperationException("The demo register does not parse.");
         var register = new InMemoryConsentRegister();
-        await register.ImportAsync(csv.Records, "demo", ct);
+        await register.ImportAsync(records, "demo", ct);
         Directory.CreateDirectory(screened);
         var date = DemoUploadSet.ScreeningDate;
         console.Ansi.MarkupLine($"Screening the demo uploads of two schools as on [bold]{date:yyyy-MM-dd}[/]…");

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Imaging.Redaction;
+using Kalisto.MediaGate.Imaging.Stripping;
+using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Tags;
 using Spectre.Console;
@@ -13,13 +16,16 @@ namespace Kalisto.MediaGate.Cli.Commands;
 /// </summary>
 internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions consentOptions, CliConsole console)
 {
+    private readonly IMetadataStripper _stripper = new MetadataStripper();
+    private readonly IImageRedactor _redactor = new ImageRedactor();
+
     public const string DecisionsFile = "decisions.jsonl";
 
     public async Task<IReadOnlyList<DecisionLine>> RunAsync(string input, string output, DateTimeOffset now, bool json, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(input);
         var files = InputFiles.Expand([root]);
-        var screener = new ItemScreener(new TagReader(), register, new DecisionRules(consentOptions), new PendingRedactor());
+        var screener = new ItemScreener(new TagReader(), register, new DecisionRules(consentOptions), _redactor);
         var results = new ConcurrentBag<DecisionLine>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         var printGate = new Lock();
@@ -35,12 +41,8 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
                     result = await screener.ScreenAsync(relative, stream, now, ct);
                 }
 
-                var folder = result.Decision.Outcome == Outcome.Approved ? "approved" : "quarantine";
-                var destination = Path.Combine(output, folder, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                File.Copy(file, destination, overwrite: false);
-
-                var line = DecisionLine.From(relative, result);
+                var decision = await PublishAsync(file, Path.Combine(output, "approved", relative), Path.Combine(output, "quarantine", relative), result, ct);
+                var line = DecisionLine.From(relative, result with { Decision = decision });
                 results.Add(line);
                 if (json)
                 {
@@ -75,8 +77,76 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         return sorted;
     }
 
+    /// <summary>
+    /// Writes the item's copies: an approved item's copy without identifiers; for a redacted item the
+    /// original to quarantine and the redacted derivative to approved; otherwise the original to
+    /// quarantine. A copy that cannot be made safely turns the decision into a quarantine with its reason.
+    /// Copies are written under a temporary name and renamed when complete, so no half copy is published.
+    /// </summary>
+    private async Task<ScreeningDecision> PublishAsync(string file, string approved, string quarantine, ScreeningResult result, CancellationToken ct)
+    {
+        var decision = result.Decision;
+        if (decision.Outcome != Outcome.Approved)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(quarantine)!);
+            File.Copy(file, quarantine, overwrite: false);
+        }
+
+        if (decision.Outcome == Outcome.Quarantined)
+        {
+            return decision;
+        }
+
+        var published = await WriteAsync(approved, (source, destination) => decision.Outcome == Outcome.Approved
+            ? _stripper.StripAsync(source, result.Tags.Format, destination, ct)
+            : _redactor.RedactAsync(source, result.Tags.Format, decision.Redactions, destination, ct), file);
+        if (published.Succeeded)
+        {
+            return decision;
+        }
+
+        if (decision.Outcome == Outcome.Approved)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(quarantine)!);
+            File.Copy(file, quarantine, overwrite: false);
+        }
+
+        return decision.Refused(published.ReasonCode!);
+    }
+
+    private static async Task<PublishResult> WriteAsync(string destination, Func<Stream, Stream, Task<PublishResult>> write, string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        var partial = destination + ".partial";
+        PublishResult result;
+        await using (var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous))
+        await using (var target = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+        {
+            result = await write(source, target);
+        }
+
+        if (result.Succeeded)
+        {
+            File.Move(partial, destination, overwrite: false);
+        }
+        else
+        {
+            File.Delete(partial);
+        }
+
+        return result;
+    }
+
     /// <summary>The summary table: items per outcome, and items per reason.</summary>
     public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output)
+    {
+        RenderTables(ansi, decisions);
+        ansi.MarkupLine($"Decisions: [blue]{Markup.Escape(Path.Combine(output, DecisionsFile))}[/]");
+        ansi.MarkupLine($"Publishable copies: [green]{Markup.Escape(Path.Combine(output, "approved"))}[/]   Quarantine: [yellow]{Markup.Escape(Path.Combine(output, "quarantine"))}[/]");
+    }
+
+    /// <summary>Items per outcome and items per reason, side by side.</summary>
+    public static void RenderTables(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions)
     {
         var outcomes = new Table().Border(TableBorder.Rounded).Title("Outcome").AddColumn("outcome").AddColumn(new TableColumn("items").RightAligned());
         foreach (var group in decisions.GroupBy(d => d.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -93,16 +163,5 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         }
 
         ansi.Write(new Columns(outcomes, reasons).Collapse());
-        ansi.MarkupLine($"Decisions: [blue]{Markup.Escape(Path.Combine(output, DecisionsFile))}[/]");
-        ansi.MarkupLine($"Publishable copies: [green]{Markup.Escape(Path.Combine(output, "approved"))}[/]   Quarantine: [yellow]{Markup.Escape(Path.Combine(output, "quarantine"))}[/]");
     }
-}
-
-// Replaced by the Imaging redactor when it is wired in.
-internal sealed class PendingRedactor : Kalisto.MediaGate.Publishing.IImageRedactor
-{
-    public bool CanRedact(MediaFormat format) => false;
-
-    public Task<Kalisto.MediaGate.Publishing.PublishResult> RedactAsync(Stream source, MediaFormat format, IReadOnlyList<FaceRegion> regions, Stream destination, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
 }

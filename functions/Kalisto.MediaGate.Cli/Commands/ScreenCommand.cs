@@ -4,30 +4,49 @@ using Kalisto.MediaGate.Consent;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
-/// <summary><c>mediagate screen INPUT --consent CSV --out OUT [--now YYYY-MM-DD] [--json]</c>.</summary>
+/// <summary>
+/// <c>mediagate screen INPUT --consent CSV --out OUT [--now YYYY-MM-DD] [--json]</c> (offline), or
+/// <c>mediagate screen --storage CONN [--json]</c> (everything in <c>uploads</c> of a storage account).
+/// </summary>
 internal static class ScreenCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = new Argument<string>("input") { Description = "Folder of uploads; its first level is the school (de-wilg/sportdag/foto.jpg)." };
-        var consent = new Option<string>("--consent") { Description = "The consent register as CSV.", Required = true };
-        var output = new Option<string>("--out") { Description = "Output folder (created; must be empty): approved/, quarantine/, decisions.jsonl.", Required = true };
+        var input = new Argument<string?>("input") { Arity = ArgumentArity.ZeroOrOne, Description = "Folder of uploads; its first level is the school (de-wilg/sportdag/foto.jpg)." };
+        var consent = new Option<string?>("--consent") { Description = "The consent register as CSV." };
+        var output = new Option<string?>("--out") { Description = "Output folder (created; must be empty): approved/, quarantine/, decisions.jsonl." };
+        var storage = StorageCommand.Option(required: false);
+        storage.Description = "Screen everything in the uploads container of this storage account instead (connection string; UseDevelopmentStorage=true for Azurite).";
         var now = new Option<DateOnly?>("--now")
         {
             Description = "Screen as on this date (yyyy-MM-dd) instead of today.",
             CustomParser = result => ParseDate(result),
         };
         var json = new Option<bool>("--json") { Description = "Stream each decision to stdout as JSON instead of showing progress and a summary." };
-        var command = new Command("screen", "Screen a folder of uploads against a consent CSV, into approved and quarantine folders.")
+        var command = new Command("screen", "Screen a folder of uploads against a consent CSV into approved and quarantine folders, or the uploads of a storage account.")
         {
             input,
             consent,
             output,
             now,
             json,
+            storage,
         };
-        command.SetAction((parsed, ct) => RunAsync(
-            parsed.GetRequiredValue(input), parsed.GetRequiredValue(consent), parsed.GetRequiredValue(output), parsed.GetValue(now), parsed.GetValue(json), console, ct));
+        command.Validators.Add(result =>
+        {
+            var online = result.GetResult(storage) is not null;
+            if (online && (result.GetResult(input) is not null || result.GetResult(consent) is not null || result.GetResult(output) is not null || result.GetResult(now) is not null))
+            {
+                result.AddError("with --storage, screen takes no INPUT, --consent, --out or --now: the register and the uploads are in storage");
+            }
+            else if (!online && (result.GetResult(input) is null || result.GetResult(consent) is null || result.GetResult(output) is null))
+            {
+                result.AddError("screen needs INPUT, --consent and --out (or --storage)");
+            }
+        });
+        command.SetAction((parsed, ct) => parsed.GetValue(storage) is { } connection
+            ? StorageCommand.RunAsync("screen", connection, snapshotRegister: true, console, ct, session => StorageScreening.RunAsync(session, parsed.GetValue(json), console, ct))
+            : RunAsync(parsed.GetValue(input)!, parsed.GetValue(consent)!, parsed.GetValue(output)!, parsed.GetValue(now), parsed.GetValue(json), console, ct));
         return command;
     }
 
@@ -81,25 +100,13 @@ internal static class ScreenCommand
         }
 
         var options = new ConsentOptions();
-        ConsentCsvResult csv;
-        await using (var stream = File.OpenRead(consentCsv))
+        if (ConsentFile.Load(consentCsv, options, console, "screen") is not { } records)
         {
-            csv = ConsentCsv.Read(stream, options);
-        }
-
-        if (!csv.IsValid)
-        {
-            console.Error.WriteLine($"mediagate screen: {consentCsv} has {csv.Errors.Count} error(s); nothing was screened:");
-            foreach (var error in csv.Errors)
-            {
-                console.Error.WriteLine($"  {error}");
-            }
-
             return MediaGateCommandLine.UsageError;
         }
 
         var register = new InMemoryConsentRegister();
-        await register.ImportAsync(csv.Records, "csv:" + Path.GetFileName(consentCsv), ct);
+        await register.ImportAsync(records, "csv:" + Path.GetFileName(consentCsv), ct);
         Directory.CreateDirectory(output);
         var screening = new OfflineScreening(register, options, console);
         var decisions = await screening.RunAsync(input, output, Moment(now, options), json, ct);

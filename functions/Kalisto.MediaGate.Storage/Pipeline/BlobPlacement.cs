@@ -71,11 +71,12 @@ internal static class BlobPlacement
     /// Removes a copy that an earlier delivery of the same upload wrote under a different outcome (the
     /// register changed in between): the item must end in exactly one place, and never stay published.
     /// </summary>
-    public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken)
+    public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken, string? keepKind = null)
     {
         var blob = container.GetBlobClient(name);
         var properties = await PropertiesAsync(blob, cancellationToken);
-        if (properties is not null && Source(properties) == sourceETag)
+        if (properties is not null && Source(properties) == sourceETag
+            && (keepKind is null || !properties.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) || kind != keepKind))
         {
             await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken);
         }

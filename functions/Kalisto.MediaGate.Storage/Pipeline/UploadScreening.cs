@@ -33,6 +33,9 @@ public sealed partial class UploadScreening(
     public const string Trigger = "upload";
 
     internal const string CopyKindKey = "mediagate_copy";
+    internal const string OriginalCopy = "original";
+    internal const string StrippedCopy = "stripped";
+    internal const string RedactedCopy = "redacted";
     internal const string ChannelsKey = "mediagate_channels";
 
     /// <summary>Screens <c>uploads/{name}</c>; null when it is gone (already screened by an earlier delivery).</summary>
@@ -159,7 +162,7 @@ public sealed partial class UploadScreening(
                 {
                     Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                    Metadata = Metadata(tag, "stripped", result.Decision.Channels),
+                    Metadata = Metadata(tag, StrippedCopy, result.Decision.Channels),
                 }, ct);
             },
             cancellationToken);
@@ -184,7 +187,7 @@ public sealed partial class UploadScreening(
                 {
                     DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     SourceConditions = new BlobRequestConditions { IfMatch = etag },
-                    Metadata = Metadata(tag, "original", []),
+                    Metadata = Metadata(tag, OriginalCopy, []),
                 }, ct);
                 await copy.WaitForCompletionAsync(ct);
             },
@@ -227,7 +230,7 @@ public sealed partial class UploadScreening(
         return metadata;
     }
 
-    private static FileStream TemporaryFile() => new(
+    internal static FileStream TemporaryFile() => new(
         Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"),
         FileMode.CreateNew,
         FileAccess.ReadWrite,

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace Kalisto.MediaGate.Cli.Commands;
+
+/// <summary><c>mediagate consent import|export</c>: the register on a storage account.</summary>
+internal static class ConsentCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        return new Command("consent", "Manage the consent register on a storage account.")
+        {
+            Import(console),
+            Export(console),
+        };
+    }
+
+    private static Command Import(CliConsole console)
+    {
+        var csv = new Argument<string>("csv") { Description = "The register as CSV (school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence)." };
+        var storage = StorageCommand.Option();
+        var command = new Command("import", "Import a consent CSV (all or nothing), keeping the history of every change.") { csv, storage };
+        command.SetAction((parsed, ct) => ImportAsync(parsed.GetRequiredValue(csv), parsed.GetRequiredValue(storage), console, ct));
+        return command;
+    }
+
+    private static Command Export(CliConsole console)
+    {
+        var storage = StorageCommand.Option();
+        var output = new Option<string?>("--out") { Description = "Write the CSV to this file instead of standard output." };
+        var command = new Command("export", "Export the register as CSV.") { storage, output };
+        command.SetAction((parsed, ct) => ExportAsync(parsed.GetRequiredValue(storage), parsed.GetValue(output), console, ct));
+        return command;
+    }
+
+    private static Task<int> ImportAsync(string path, string connection, CliConsole console, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            console.Error.WriteLine($"mediagate consent import: no such file: {path}");
+            return Task.FromResult(MediaGateCommandLine.UsageError);
+        }
+
+        return StorageCommand.RunAsync("consent import", connection, snapshotRegister: false, console, ct, async session =>
+        {
+            var records = ConsentFile.Load(path, session.Get<IOptions<ConsentOptions>>().Value, console, "consent import");
+            if (records is null)
+            {
+                return MediaGateCommandLine.UsageError;
+            }
+
+            var summary = await session.Get<TableConsentRegister>().ImportAsync(records, ChangedBy(path), ct);
+            console.Ansi.MarkupLine($"Imported {records.Count} record(s): [green]{summary.Added} added[/], [yellow]{summary.Changed} changed[/], {summary.Unchanged} unchanged.");
+            return MediaGateCommandLine.Ok;
+        });
+    }
+
+    private static Task<int> ExportAsync(string connection, string? output, CliConsole console, CancellationToken ct) =>
+        StorageCommand.RunAsync("consent export", connection, snapshotRegister: false, console, ct, async session =>
+        {
+            var records = await session.Get<TableConsentRegister>().ExportAsync(ct);
+            if (output is null)
+            {
+                ConsentCsv.Write(console.Out, records);
+                return MediaGateCommandLine.Ok;
+            }
+
+            await using (var writer = new StreamWriter(output, append: false, new System.Text.UTF8Encoding(false)))
+            {
+                ConsentCsv.Write(writer, records);
+            }
+
+            console.Ansi.MarkupLine($"Exported {records.Count} record(s) to [blue]{Markup.Escape(output)}[/].");
+            return MediaGateCommandLine.Ok;
+        });
+
+    /// <summary>Who made the change, for the history: the operating-system user and the file.</summary>
+    internal static string ChangedBy(string source) => $"{Environment.UserName} (mediagate, {Path.GetFileName(source)})";
+}

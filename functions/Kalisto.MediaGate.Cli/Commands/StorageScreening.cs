@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Spectre.Console;
+
+namespace Kalisto.MediaGate.Cli.Commands;
+
+/// <summary>
+/// <c>mediagate screen --storage CONN</c>: screens everything now in <c>uploads</c> through the very
+/// pipeline the <c>ScreenUpload</c> function runs, then exits. Output as offline: a summary, or one
+/// JSON decision per line.
+/// </summary>
+internal static class StorageScreening
+{
+    /// <summary>Items screened at once: the work waits on storage, not on the processor.</summary>
+    public const int Concurrency = 16;
+
+    public static async Task<int> RunAsync(StorageSession session, bool json, CliConsole console, CancellationToken ct)
+    {
+        var storage = session.Get<MediaStorage>();
+        var screening = session.Get<UploadScreening>();
+        var names = new List<string>();
+        await foreach (var blob in storage.Uploads.GetBlobsAsync(cancellationToken: ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        var results = new ConcurrentBag<DecisionLine>();
+        var printGate = new Lock();
+        async Task ScreenAll(Action advance)
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct };
+            await Parallel.ForEachAsync(names, parallel, async (name, token) =>
+            {
+                if (await screening.ScreenAsync(name, token) is { } item)
+                {
+                    var line = DecisionLine.From(item);
+                    results.Add(line);
+                    if (json)
+                    {
+                        var text = CliJson.Line(line);
+                        lock (printGate)
+                        {
+                            console.Out.WriteLine(text);
+                        }
+                    }
+                }
+
+                advance();
+            });
+        }
+
+        if (!json && console.Ansi.Profile.Capabilities.Interactive)
+        {
+            await console.Ansi.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask("Screening uploads", maxValue: Math.Max(1, names.Count));
+                    await ScreenAll(() => task.Increment(1));
+                });
+        }
+        else
+        {
+            await ScreenAll(() => { });
+        }
+
+        if (!json)
+        {
+            var sorted = results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+            OfflineScreening.RenderTables(console.Ansi, sorted);
+            console.Ansi.MarkupLine($"Screened {sorted.Count} upload(s). Publishable copies: [green]{Markup.Escape(storage.Approved.Name)}[/]   Quarantine: [yellow]{Markup.Escape(storage.Quarantine.Name)}[/]   List them: [grey]mediagate items --storage ...[/]");
+        }
+
+        return MediaGateCommandLine.Ok;
+    }
+}
