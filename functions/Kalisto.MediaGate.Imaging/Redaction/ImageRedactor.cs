@@ -259,6 +259,9 @@ public sealed class ImageRedactor : IImageRedactor
         {
             FileFormat = metadata.GetWebpMetadata().FileFormat ?? WebpFileFormatType.Lossy,
             Quality = WebpQuality,
+
+            // ImageSharp's default effort takes seconds for a camera photo; level 2 is several times faster for a somewhat larger file.
+            Method = WebpEncodingMethod.Level2,
         },
         MediaFormat.Gif => new GifEncoder(),
         MediaFormat.Tiff => new TiffEncoder(),
