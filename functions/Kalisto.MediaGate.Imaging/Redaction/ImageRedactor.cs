@@ -36,6 +36,7 @@ public sealed class ImageRedactor : IImageRedactor
 
     private const int JpegQuality = 90;
     private const int WebpQuality = 90;
+    private const int MaxInitialOutputBytes = 64 * 1024 * 1024;
 
     private readonly ImagingOptions _options;
 
@@ -234,7 +235,8 @@ public sealed class ImageRedactor : IImageRedactor
 
         var encoder = CreateEncoder(format, image.Metadata);
         RemoveMetadata(image, format);
-        var output = new MemoryStream();
+        // A re-encoded image is about as large as its source: room for that up front saves regrowing.
+        var output = new MemoryStream((int)Math.Min(source.Length + (64 * 1024), MaxInitialOutputBytes));
         // Only the asynchronous save takes a token; into memory it completes without waiting on anything.
         image.SaveAsync(output, encoder, cancellationToken).GetAwaiter().GetResult();
         return output;
