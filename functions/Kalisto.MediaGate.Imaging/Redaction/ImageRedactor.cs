@@ -27,7 +27,8 @@ namespace Kalisto.MediaGate.Imaging.Redaction;
 /// caller's token, and is encoded to memory first: a cancelled or timed-out call returns at once and
 /// leaves the destination untouched, even if a decoder does not notice the cancellation itself.
 /// Multi-frame GIF and TIFF give a still of their first frame; animated WebP is refused (ImageSharp
-/// 2.1 does not decode it) as <c>unreadable</c>.
+/// 2.1 does not decode it) as <c>unreadable</c>. The colour profile is kept where ImageSharp 2.1 writes one,
+/// which is JPEG only: PNG, WebP and TIFF come out without it.
 /// </remarks>
 public sealed class ImageRedactor : IImageRedactor
 {

@@ -12,6 +12,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.PixelFormats;
 using static Kalisto.MediaGate.Imaging.Tests.Redaction.TestImages;
 
@@ -127,6 +128,26 @@ public sealed class ImageRedactorTests
     }
 
     [Fact]
+    public async Task Tiff_orientation_is_applied_before_the_regions()
+    {
+        using var stored = Noisy(240, 160);
+        using var copy = stored.Clone();
+        AddIdentifyingMetadata(copy, orientation: 6);
+        using var source = Encode(copy, new TiffEncoder());
+        using var displayed = Displayed(stored, 6);
+        var region = new FaceRegion(0.55, 0.12, 0.25, 0.2);
+
+        var (result, output) = await Redact(source, MediaFormat.Tiff, region);
+
+        Assert.True(result.Succeeded, result.Message);
+        using var redacted = Decode(output);
+        Assert.Equal((160, 240), (redacted.Width, redacted.Height));
+        var area = Widened(region, redacted);
+        AssertRedacted(displayed, redacted, area);
+        Assert.Equal(0, MeanDifferenceOutside(displayed, redacted, [area], ring: 0));
+    }
+
+    [Fact]
     public async Task Region_at_an_image_edge_is_clamped_and_redacted()
     {
         using var picture = Noisy(400, 300);
@@ -207,6 +228,23 @@ public sealed class ImageRedactorTests
             // A TIFF's own structure is an IFD0; for every other format an EXIF block is metadata.
             Assert.DoesNotContain(directories, d => d is MetadataExtractor.Formats.Exif.ExifDirectoryBase);
         }
+    }
+
+    [Fact]
+    public async Task Jpeg_colour_profile_is_kept()
+    {
+        using var picture = Noisy(160, 120);
+        AddIdentifyingMetadata(picture);
+        var profile = MinimalIccProfile();
+        picture.Metadata.IccProfile = new IccProfile(profile);
+        using var source = Encode(picture, new JpegEncoder { Quality = 95 });
+
+        var (result, output) = await Redact(source, MediaFormat.Jpeg, Face);
+
+        Assert.True(result.Succeeded, result.Message);
+        var info = Image.Identify(output.ToArray());
+        Assert.Equal(profile, info.Metadata.IccProfile?.ToByteArray());
+        Assert.Null(info.Metadata.ExifProfile);
     }
 
     [Fact]

@@ -78,6 +78,9 @@ internal static class TestImages
         exif.SetValue(ExifTag.ImageDescription, "Sportdag groep 8");
         image.Metadata.ExifProfile = exif;
 
+        // TIFF writes (and reads back) its tags, orientation included, with the frame.
+        image.Frames.RootFrame.Metadata.ExifProfile = exif.DeepClone();
+
         var iptc = new IptcProfile();
         iptc.SetValue(IptcTag.Keywords, "LL-0001");
         image.Metadata.IptcProfile = iptc;
@@ -96,6 +99,18 @@ internal static class TestImages
     {
         using var stream = Encode(image, new JpegEncoder { Quality = 90, ColorType = JpegColorType.YCbCrRatio420 });
         return Decode(stream);
+    }
+
+    /// <summary>The smallest well-formed ICC profile: a 128-byte header (RGB display, XYZ connection space) and no tags.</summary>
+    public static byte[] MinimalIccProfile()
+    {
+        var profile = new byte[132];
+        BinaryPrimitives.WriteInt32BigEndian(profile, profile.Length);
+        profile[8] = 2; // version 2.4
+        profile[9] = 0x40;
+        Encoding.ASCII.GetBytes("mntrRGB XYZ ").CopyTo(profile, 12);
+        Encoding.ASCII.GetBytes("acsp").CopyTo(profile, 36);
+        return profile;
     }
 
     /// <summary>What a viewer shows of <paramref name="stored"/> pixels under an EXIF orientation (1, 6 or 8).</summary>
