@@ -1,6 +1,7 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging;
+using Kalisto.MediaGate.Imaging.Redaction;
 using Kalisto.MediaGate.Imaging.Stripping;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
@@ -49,6 +50,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ITagReader, TagReader>();
         services.TryAddSingleton<DecisionRules>();
         services.TryAddSingleton<IMetadataStripper, MetadataStripper>();
+        services.TryAddSingleton<IImageRedactor, ImageRedactor>();
 
         services.AddAzureClientsCore();
         services.TryAddSingleton(sp => MediaStorageConnection.FromConfiguration(

@@ -21,8 +21,7 @@ internal static class Pipelines
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
             .AddSingleton(storage)
-            .AddSingleton(clock ?? new FixedClock(Now))
-            .AddSingleton<Kalisto.MediaGate.Publishing.IImageRedactor, NoRedactor>();
+            .AddSingleton(clock ?? new FixedClock(Now));
         services.AddMediaGate();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
