@@ -17,6 +17,15 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void RedactImage_listens_to_the_redact_queue_through_MediaStorage()
+    {
+        var binding = Binding("RedactImage", "queueTrigger");
+
+        Assert.Equal("redact", binding.GetProperty("queueName").GetString());
+        Assert.Equal("MediaStorage", binding.GetProperty("connection").GetString());
+    }
+
+    [Fact]
     public void The_host_json_is_part_of_the_build()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(BuildOutput(), "host.json")));

@@ -61,7 +61,7 @@ internal static class DemoCommand
         {
             table.AddRow(
                 Markup.Escape(d.Path),
-                d.Outcome == "approved" ? "[green]approved[/]" : "[yellow]quarantined[/]",
+                OutcomeMarkup(d.Outcome),
                 Markup.Escape(string.Join(", ", d.Channels)),
                 Markup.Escape(string.Join(", ", d.Reasons.Select(r => r.Subject is null ? r.Code : $"{r.Code} ({r.Subject})"))));
         }
@@ -72,4 +72,11 @@ internal static class DemoCommand
         console.Ansi.MarkupLine($"Try: [grey]mediagate inspect {Markup.Escape(Path.Combine(uploads, "de-wilg", "sportdag", "finish.jpg"))}[/]");
         return MediaGateCommandLine.Ok;
     }
+
+    internal static string OutcomeMarkup(string outcome) => outcome switch
+    {
+        "approved" => "[green]approved[/]",
+        "redacted" => "[blue]redacted[/]",
+        _ => "[yellow]quarantined[/]",
+    };
 }

@@ -38,7 +38,7 @@ internal static class ItemsCommand
                 var line = ItemLine.From(item);
                 table.AddRow(
                     Markup.Escape(line.Path),
-                    line.State switch { "approved" => "[green]approved[/]", "redacted" => "[blue]redacted[/]", _ => "[yellow]quarantined[/]" },
+                    DemoCommand.OutcomeMarkup(line.State),
                     Markup.Escape(string.Join(", ", line.Channels)),
                     Markup.Escape(string.Join(", ", line.Reasons.Select(r => r.Subject is null ? r.Code : $"{r.Code} ({r.Subject})"))));
             }

@@ -65,6 +65,14 @@ internal static class StorageScreening
             await ScreenAll(() => { });
         }
 
+        // What RedactImage does in Azure: publish the redacted derivatives asked for above.
+        var redaction = session.Get<RedactionPublishing>();
+        var (_, failed) = await QueueDrain.RunAsync(storage.RedactQueue, (message, token) => redaction.PublishAsync(RedactionPublishing.Parse(message), token), Environment.ProcessorCount, ct);
+        if (failed > 0)
+        {
+            console.Error.WriteLine($"mediagate screen: {failed} redaction(s) failed and stay queued; run screen again to retry them.");
+        }
+
         if (!json)
         {
             var sorted = results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();

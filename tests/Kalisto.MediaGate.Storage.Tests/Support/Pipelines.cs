@@ -11,12 +11,18 @@ internal static class Pipelines
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
 
-    public static ServiceProvider Create(MediaStorage storage, TimeProvider? clock = null)
+    public static ServiceProvider Create(MediaStorage storage, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["MediaStorage"] = "UseDevelopmentStorage=true", // replaced by the test's storage below
-        }).Build();
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
