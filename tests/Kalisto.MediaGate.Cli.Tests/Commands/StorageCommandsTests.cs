@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Kalisto.MediaGate.Cli.Demo;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Tests.Support;
+
+namespace Kalisto.MediaGate.Cli.Tests.Commands;
+
+/// <summary>
+/// The commands against storage, end to end on their own Azurite (the command line uses the default
+/// container, table and queue names, so this class does not share an account with other tests).
+/// </summary>
+public sealed class StorageCommandsTests(Azurite azurite) : IClassFixture<Azurite>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mediagate-cli-").FullName;
+
+    [Fact]
+    public void Import_upload_screen_and_list_run_the_whole_pipeline()
+    {
+        var uploads = Path.Combine(_folder, "uploads");
+        var csv = Path.Combine(_folder, "consent.csv");
+        DemoUploadSet.Write(uploads, csv);
+        var storage = azurite.ConnectionString;
+
+        var import = CommandLineRun.Of("consent", "import", csv, "--storage", storage);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("7 added", import.Console, StringComparison.Ordinal);
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        var export = CommandLineRun.Of("consent", "export", "--storage", storage);
+        var written = ConsentCsv.Read(new StringReader(File.ReadAllText(csv)), new ConsentOptions()).Records;
+        var exported = ConsentCsv.Read(new StringReader(export.Out), new ConsentOptions()).Records;
+        Assert.Equal(written.Count, exported.Count);
+        Assert.All(written, r => Assert.Contains(exported, e => e.SameContentAs(r)));
+
+        var upload = CommandLineRun.Of("upload", uploads, "--storage", storage);
+        Assert.Equal(0, upload.ExitCode);
+        Assert.Contains("Uploaded 10 file(s)", upload.Console, StringComparison.Ordinal);
+
+        var screen = CommandLineRun.Of("screen", "--storage", storage, "--json");
+        Assert.Equal(0, screen.ExitCode);
+        var decisions = Lines(screen.Out);
+        Assert.Equal(10, decisions.Count);
+        Assert.Equal("quarantined", Outcome(decisions, "de-wilg/groep8/schoolplein.jpg"));
+        Assert.Equal("approved", Outcome(decisions, "de-wilg/groep8/lege-gang.jpg"));
+        Assert.Equal("quarantined", Outcome(decisions, "het-anker/excursie/onbekend.jpg"));
+
+        var again = CommandLineRun.Of("screen", "--storage", storage, "--json");
+        Assert.Equal(string.Empty, again.Out); // everything was moved: nothing left to screen
+
+        var items = CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker");
+        Assert.Equal(0, items.ExitCode);
+        var listed = Lines(items.Out);
+        Assert.Equal(["het-anker/excursie/bus.jpg", "het-anker/excursie/dierentuin.jpg", "het-anker/excursie/onbekend.jpg"], listed.Select(i => i.GetProperty("path").GetString()));
+        var unknown = listed.Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/onbekend.jpg");
+        Assert.Equal("quarantined", unknown.GetProperty("state").GetString());
+        Assert.Equal("unknown-subject", unknown.GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal("LL-9999", unknown.GetProperty("reasons")[0].GetProperty("subject").GetString());
+        Assert.DoesNotContain("Emma", items.Out, StringComparison.Ordinal); // subject IDs, never names
+        Assert.Contains("de-wilg/", CommandLineRun.Of("items", "--storage", storage).Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_register_changes_nothing_and_names_the_line()
+    {
+        var csv = Path.Combine(_folder, "bad.csv");
+        File.WriteAllText(csv, "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\nde-wilg,LL-5001,pupil,Fenna Smit,website,2026-08-01,2027-07-31,,form-1\nde-wilg,LL-5002,pupil,Bram Smit,tiktok,2026-08-01,2027-07-31,,form-2\n");
+
+        var import = CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString);
+
+        Assert.Equal(2, import.ExitCode);
+        Assert.Contains("line 3", import.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("LL-5001", CommandLineRun.Of("consent", "export", "--storage", azurite.ConnectionString).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Screen_with_storage_takes_no_folder()
+    {
+        var run = CommandLineRun.Of("screen", _folder, "--storage", azurite.ConnectionString);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("with --storage", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_connection_string_that_is_not_one_is_a_usage_error()
+    {
+        var run = CommandLineRun.Of("items", "--storage", "not-a-connection-string");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--storage", run.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static List<JsonElement> Lines(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+
+    private static string? Outcome(List<JsonElement> decisions, string path) =>
+        decisions.Single(d => d.GetProperty("path").GetString() == path).GetProperty("outcome").GetString();
+}
