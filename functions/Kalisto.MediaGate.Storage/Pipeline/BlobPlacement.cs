@@ -73,13 +73,24 @@ internal static class BlobPlacement
     /// </summary>
     public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken, string? keepKind = null)
     {
-        var blob = container.GetBlobClient(name);
-        var properties = await PropertiesAsync(blob, cancellationToken);
-        if (properties is not null && Source(properties) == sourceETag
-            && (keepKind is null || !properties.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) || kind != keepKind))
+        // A listing rather than a properties call: "not there", the usual answer, is then a plain
+        // result instead of a 404 the SDK turns into an exception, which costs more than the request.
+        // The exact name sorts first among the names it is a prefix of.
+        BlobItem? found = null;
+        await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Prefix = name, Traits = BlobTraits.Metadata }, cancellationToken).AsPages(pageSizeHint: 1))
         {
-            await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken);
+            found = page.Values.FirstOrDefault();
+            break;
         }
+
+        if (found is null || found.Name != name || !found.Metadata.TryGetValue(SourceETagKey, out var source) || source != sourceETag
+            || (keepKind is not null && found.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) && kind == keepKind))
+        {
+            return;
+        }
+
+        await container.GetBlobClient(name).DeleteIfExistsAsync(
+            DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = found.Properties.ETag }, cancellationToken);
     }
 
     /// <summary>Hex SHA-256 of a blob's content, read in a stream.</summary>

@@ -44,39 +44,32 @@ public sealed partial class UploadScreening(
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var started = Stopwatch.GetTimestamp();
         var upload = storage.Uploads.GetBlobClient(name);
-        BlobProperties properties;
-        try
-        {
-            properties = await upload.GetPropertiesAsync(cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            LogGone(name);
-            return null;
-        }
-
-        var etag = properties.ETag;
-        var tag = BlobPlacement.Tag(etag);
+        ETag etag;
+        string? contentType;
         ScreeningResult result;
-        await using (var content = await OpenAsync(upload, etag, storage.Options.ReadBufferBytes, cancellationToken))
+        await using (var content = await RangedBlobStream.OpenAsync(upload, storage.Options.ReadBufferBytes, cancellationToken))
         {
+            if (content is null)
+            {
+                LogGone(name);
+                return null;
+            }
+
+            (etag, contentType) = (content.ETag, content.ContentType);
             result = await screener.ScreenAsync(name, content, clock.GetUtcNow(), cancellationToken);
         }
 
+        var tag = BlobPlacement.Tag(etag);
         var decision = result.Decision;
         var location = result.Path.FullPath;
         string placed;
         if (decision.Outcome == Outcome.Approved)
         {
-            (decision, placed) = await PublishAsync(upload, etag, ContentTypes.For(properties.ContentType, result.Tags.Format, name), result, cancellationToken);
+            (decision, placed) = await PublishAsync(upload, etag, ContentTypes.For(contentType, result.Tags.Format, name), result, cancellationToken);
         }
         else
         {
             placed = await QuarantineAsync(upload, etag, location, cancellationToken);
-            if (decision.Outcome == Outcome.Quarantined)
-            {
-                await RemoveStrayAsync(storage.Approved, placed, tag, cancellationToken);
-            }
         }
 
         var item = new ItemState
@@ -92,11 +85,21 @@ public sealed partial class UploadScreening(
             Reasons = decision.Reasons,
             Tags = StoredTags(result.Tags),
             SourceETag = tag,
-            ContentType = ContentTypes.For(properties.ContentType, result.Tags.Format, name),
+            ContentType = ContentTypes.For(contentType, result.Tags.Format, name),
             DecidedAt = decision.DecidedAt,
             DecisionKey = $"{ItemKey.For(placed)}|{Trigger}|{tag}|{ScreeningMetrics.OutcomeName(decision.Outcome)}",
         };
-        await catalog.RecordAsync(new DecisionRecord(item.School, item.Key, placed, Trigger, item.DecisionKey, tag, decision), item, cancellationToken);
+        // A copy that an earlier delivery of this upload left under another outcome (the register changed
+        // in between) is removed: the item ends in exactly one place, and is never left published.
+        var stray = decision.Outcome switch
+        {
+            Outcome.Approved => storage.Quarantine,
+            Outcome.Quarantined => storage.Approved,
+            _ => null,
+        };
+        await Task.WhenAll(
+            catalog.RecordAsync(new DecisionRecord(item.School, item.Key, placed, Trigger, item.DecisionKey, tag, decision), item, cancellationToken),
+            stray is null ? Task.CompletedTask : BlobPlacement.RemoveStrayAsync(stray, placed, tag, cancellationToken));
         if (decision.Outcome == Outcome.Redacted)
         {
             await storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(item, decision, result.Tags.Format), ItemCatalog.Json), cancellationToken);
@@ -145,9 +148,7 @@ public sealed partial class UploadScreening(
         {
             LogNotPublishable(location, stripped.ReasonCode!);
             var refused = result.Decision.Refused(stripped.ReasonCode!);
-            var quarantined = await QuarantineAsync(upload, etag, location, cancellationToken);
-            await RemoveStrayAsync(storage.Approved, quarantined, tag, cancellationToken);
-            return (refused, quarantined);
+            return (refused, await QuarantineAsync(upload, etag, location, cancellationToken));
         }
 
         var placed = await BlobPlacement.PlaceAsync(
@@ -167,8 +168,6 @@ public sealed partial class UploadScreening(
             },
             cancellationToken);
 
-        // An earlier delivery may have quarantined the original while the register said otherwise.
-        await RemoveStrayAsync(storage.Quarantine, placed, tag, cancellationToken);
         return (result.Decision, placed);
     }
 
@@ -189,14 +188,14 @@ public sealed partial class UploadScreening(
                     SourceConditions = new BlobRequestConditions { IfMatch = etag },
                     Metadata = Metadata(tag, OriginalCopy, []),
                 }, ct);
-                await copy.WaitForCompletionAsync(ct);
+                // Within one account the copy is usually done when the request returns: poll only if not.
+                if (!copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out var status) || status != "success")
+                {
+                    await copy.WaitForCompletionAsync(ct);
+                }
             },
             cancellationToken);
     }
-
-    /// <summary>Removes a copy of this upload of the given kind that an earlier delivery left under another outcome.</summary>
-    private static Task RemoveStrayAsync(BlobContainerClient container, string name, string tag, CancellationToken cancellationToken) =>
-        BlobPlacement.RemoveStrayAsync(container, name, tag, cancellationToken);
 
     private async Task DeleteUploadAsync(BlobClient upload, ETag etag, string name, CancellationToken cancellationToken)
     {
