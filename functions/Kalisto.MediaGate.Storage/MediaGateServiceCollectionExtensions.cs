@@ -6,6 +6,7 @@ using Kalisto.MediaGate.Imaging.Stripping;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tags;
@@ -67,6 +68,10 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ItemScreener>();
         services.TryAddSingleton<UploadScreening>();
         services.TryAddSingleton<RedactionPublishing>();
+        services.TryAddSingleton<ConsentChanges>();
+        services.TryAddSingleton<ItemRescreening>();
+        services.TryAddSingleton<ConsentExpiry>();
+        services.TryAddSingleton<AuditExport>();
         return services;
     }
 

@@ -23,9 +23,6 @@ public static class ConsentCsv
     public static readonly IReadOnlyList<string> Header =
         ["school", "subject_id", "kind", "display_name", "channels", "valid_from", "valid_until", "withdrawn_on", "evidence"];
 
-    private const string DateFormat = "yyyy-MM-dd";
-    private static readonly System.Text.RegularExpressions.Regex SchoolCode =
-        new("^[a-z0-9][a-z0-9-]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Reads a CSV (UTF-8 with or without BOM). All or nothing: any error and no record is returned.</summary>
     public static ConsentCsvResult Read(Stream csv, ConsentOptions options)
@@ -39,8 +36,6 @@ public static class ConsentCsv
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConsentCsvError>();
         var records = new List<ConsentRecord>();
-        var channels = options.ChannelSet().ToHashSet(StringComparer.Ordinal);
-        var idPattern = options.SubjectIdRegex();
         var seen = new Dictionary<(string, string), int>();
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -88,84 +83,22 @@ public static class ConsentCsv
                 }
 
                 var before = errors.Count;
-                void Error(string field, string message) => errors.Add(new ConsentCsvError(line, field, message));
-
-                var school = Field("school").ToLowerInvariant();
-                if (!SchoolCode.IsMatch(school))
+                var record = ConsentFields.Parse(
+                    new ConsentFields(Field("school"), Field("subject_id"), Field("kind"), Field("display_name"), Field("channels"), Field("valid_from"), Field("valid_until"), Field("withdrawn_on"), Field("evidence")),
+                    options,
+                    (field, message) => errors.Add(new ConsentCsvError(line, field, message)));
+                if (record is not null && seen.TryGetValue((record.School, record.SubjectId), out var firstLine))
                 {
-                    Error("school", $"'{school}' is not a school code (lower-case letters, digits and '-')");
+                    errors.Add(new ConsentCsvError(line, "subject_id", $"{record.School} {record.SubjectId} is also on line {firstLine}"));
+                }
+                else if (record is not null)
+                {
+                    seen[(record.School, record.SubjectId)] = line;
                 }
 
-                var subject = Field("subject_id").ToUpperInvariant();
-                if (!idPattern.IsMatch(subject))
+                if (record is not null && errors.Count == before)
                 {
-                    Error("subject_id", $"'{subject}' does not match the subject ID pattern {options.SubjectIdPattern}");
-                }
-
-                SubjectKind kind = default;
-                switch (Field("kind").ToLowerInvariant())
-                {
-                    case "pupil":
-                        kind = SubjectKind.Pupil;
-                        break;
-                    case "staff":
-                        kind = SubjectKind.Staff;
-                        break;
-                    default:
-                        Error("kind", $"'{Field("kind")}' is not 'pupil' or 'staff'");
-                        break;
-                }
-
-                var displayName = Field("display_name");
-                if (displayName.Length == 0)
-                {
-                    Error("display_name", "is empty");
-                }
-
-                var granted = Field("channels").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(c => c.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
-                foreach (var channel in granted.Where(c => !channels.Contains(c)))
-                {
-                    Error("channels", $"unknown channel '{channel}' (known: {string.Join(", ", channels.Order(StringComparer.Ordinal))})");
-                }
-
-                var validFrom = Date(Field("valid_from"), "valid_from", required: true, Error);
-                var validUntil = Date(Field("valid_until"), "valid_until", required: true, Error);
-                var withdrawnOn = Date(Field("withdrawn_on"), "withdrawn_on", required: false, Error);
-                if (validFrom is { } from && validUntil is { } until && until < from)
-                {
-                    Error("valid_until", $"{until.ToString(DateFormat, CultureInfo.InvariantCulture)} is before valid_from {from.ToString(DateFormat, CultureInfo.InvariantCulture)}");
-                }
-
-                var evidence = Field("evidence");
-                if (granted.Count > 0 && evidence.Length == 0)
-                {
-                    Error("evidence", "a record that grants channels needs evidence (the signed form's reference)");
-                }
-
-                if (seen.TryGetValue((school, subject), out var firstLine))
-                {
-                    Error("subject_id", $"{school} {subject} is also on line {firstLine}");
-                }
-                else
-                {
-                    seen[(school, subject)] = line;
-                }
-
-                if (errors.Count == before)
-                {
-                    records.Add(new ConsentRecord
-                    {
-                        School = school,
-                        SubjectId = subject,
-                        Kind = kind,
-                        DisplayName = displayName,
-                        Channels = granted,
-                        ValidFrom = validFrom!.Value,
-                        ValidUntil = validUntil!.Value,
-                        WithdrawnOn = withdrawnOn,
-                        Evidence = evidence.Length == 0 ? null : evidence,
-                    });
+                    records.Add(record);
                 }
             }
         }
@@ -198,32 +131,11 @@ public static class ConsentCsv
             csv.WriteField(r.Kind == SubjectKind.Staff ? "staff" : "pupil");
             csv.WriteField(r.DisplayName);
             csv.WriteField(string.Join(';', r.Channels));
-            csv.WriteField(r.ValidFrom.ToString(DateFormat, CultureInfo.InvariantCulture));
-            csv.WriteField(r.ValidUntil.ToString(DateFormat, CultureInfo.InvariantCulture));
-            csv.WriteField(r.WithdrawnOn?.ToString(DateFormat, CultureInfo.InvariantCulture) ?? string.Empty);
+            csv.WriteField(ConsentFields.Format(r.ValidFrom));
+            csv.WriteField(ConsentFields.Format(r.ValidUntil));
+            csv.WriteField(r.WithdrawnOn is { } withdrawn ? ConsentFields.Format(withdrawn) : string.Empty);
             csv.WriteField(r.Evidence ?? string.Empty);
             csv.NextRecord();
         }
-    }
-
-    private static DateOnly? Date(string value, string field, bool required, Action<string, string> error)
-    {
-        if (value.Length == 0)
-        {
-            if (required)
-            {
-                error(field, "is empty; expected a date yyyy-MM-dd");
-            }
-
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(value, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        error(field, $"'{value}' is not a date yyyy-MM-dd");
-        return null;
     }
 }

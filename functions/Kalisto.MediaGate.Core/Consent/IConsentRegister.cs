@@ -17,7 +17,14 @@ public interface IConsentRegister
 }
 
 /// <summary>What an import changed.</summary>
-public sealed record ImportSummary(int Added, int Changed, int Unchanged);
+public sealed record ImportSummary(int Added, int Changed, int Unchanged)
+{
+    /// <summary>The subjects whose record was added or changed: their items are screened again (SPEC §7).</summary>
+    public IReadOnlyList<SubjectRef> ChangedSubjects { get; init; } = [];
+}
+
+/// <summary>A subject of one school.</summary>
+public sealed record SubjectRef(string School, string SubjectId);
 
 /// <summary>One change of a record: who, when, the old and the new value.</summary>
 public sealed record ConsentChange(string School, string SubjectId, string ChangedBy, DateTimeOffset ChangedAt, ConsentRecord? Old, ConsentRecord New);

@@ -47,6 +47,7 @@ public sealed class InMemoryConsentRegister(TimeProvider clock) : IConsentRegist
         lock (_gate)
         {
             int added = 0, changed = 0, unchanged = 0;
+            var changedSubjects = new List<SubjectRef>();
             var now = clock.GetUtcNow();
             foreach (var record in records)
             {
@@ -61,6 +62,7 @@ public sealed class InMemoryConsentRegister(TimeProvider clock) : IConsentRegist
                 var stored = record with { Version = (old?.Version ?? 0) + 1 };
                 _records[key] = stored;
                 _history.Add(new ConsentChange(record.School, record.SubjectId, changedBy, now, old, stored));
+                changedSubjects.Add(new SubjectRef(record.School, record.SubjectId));
                 if (old is null)
                 {
                     added++;
@@ -71,7 +73,7 @@ public sealed class InMemoryConsentRegister(TimeProvider clock) : IConsentRegist
                 }
             }
 
-            return Task.FromResult(new ImportSummary(added, changed, unchanged));
+            return Task.FromResult(new ImportSummary(added, changed, unchanged) { ChangedSubjects = changedSubjects });
         }
     }
 }

@@ -178,9 +178,19 @@ public sealed class ItemCatalog(MediaStorage storage)
         }
     }
 
+    /// <summary>
+    /// The index key of a person's name, for items whose person tags named someone not (yet) in the
+    /// register: a late record with that display name finds them. A hash, so no name is in a key.
+    /// </summary>
+    public static string NameKey(string name) =>
+        "name-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Subjects.SubjectResolver.NormaliseName(name))))[..24];
+
     private async Task IndexAsync(ItemState item, CancellationToken cancellationToken)
     {
-        var subjects = item.Subjects.Concat(item.Reasons.Select(r => r.Subject).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
+        var subjects = item.Subjects
+            .Concat(item.Reasons.Select(r => r.Subject).OfType<string>())
+            .Concat(item.Tags.Persons.SelectMany(p => p.Alternatives is null ? [p.Value] : p.Alternatives.Prepend(p.Value)).OfType<string>().Select(NameKey))
+            .Distinct(StringComparer.Ordinal).ToList();
         var key = item.Key;
         foreach (var chunk in subjects.Chunk(100))
         {

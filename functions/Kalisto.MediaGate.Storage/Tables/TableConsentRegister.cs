@@ -61,6 +61,7 @@ public sealed class TableConsentRegister(MediaStorage storage, TimeProvider cloc
         ArgumentNullException.ThrowIfNull(records);
         ArgumentException.ThrowIfNullOrWhiteSpace(changedBy);
         int added = 0, changed = 0, unchanged = 0;
+        var changedSubjects = new List<SubjectRef>();
         var now = clock.GetUtcNow();
         foreach (var school in records.GroupBy(r => r.School, StringComparer.Ordinal))
         {
@@ -82,6 +83,7 @@ public sealed class TableConsentRegister(MediaStorage storage, TimeProvider cloc
                 }
 
                 await WriteAsync(old, current?.ETag, record, changedBy, now, cancellationToken);
+                changedSubjects.Add(new SubjectRef(record.School, record.SubjectId));
                 if (old is null)
                 {
                     added++;
@@ -93,7 +95,7 @@ public sealed class TableConsentRegister(MediaStorage storage, TimeProvider cloc
             }
         }
 
-        return new ImportSummary(added, changed, unchanged);
+        return new ImportSummary(added, changed, unchanged) { ChangedSubjects = changedSubjects };
     }
 
     /// <summary>Every change of one subject's record, oldest first.</summary>

@@ -1,0 +1,50 @@
+using Azure.Data.Tables;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace Kalisto.MediaGate.Storage.Lifecycle;
+
+/// <summary>
+/// The daily run (SPEC §7): consent changes by date alone too. A record whose <c>valid_until</c> passed,
+/// whose <c>withdrawn_on</c> or <c>valid_from</c> arrived since the last run queues a re-screen of its
+/// subject. The last day handled is kept in the <c>runs</c> table; a run that fails half-way queues the
+/// same subjects again next time, which is harmless (re-screening is idempotent).
+/// </summary>
+public sealed partial class ConsentExpiry(
+    MediaStorage storage,
+    TableConsentRegister register,
+    ConsentChanges changes,
+    ConsentOptions options,
+    TimeProvider clock,
+    ILogger<ConsentExpiry> logger)
+{
+    private const string Partition = "consent-dates";
+    private const string Row = "last-day";
+
+    /// <summary>Queues the re-screens for every date passed since the last run; returns how many subjects.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var today = options.Today(clock.GetUtcNow());
+        var last = await storage.Runs.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
+        var since = last.HasValue && DateOnly.TryParseExact(last.Value!.GetString("Day"), ConsentFields.DateFormat, out var day)
+            ? day
+            : today.AddDays(-1);
+
+        bool Passed(DateOnly? date) => date is { } d && d > since && d <= today;
+        var due = (await register.ExportAsync(cancellationToken))
+            .Where(r => Passed(r.ValidUntil.AddDays(1)) || Passed(r.WithdrawnOn) || Passed(r.ValidFrom))
+            .Select(r => new SubjectRef(r.School, r.SubjectId))
+            .ToList();
+        await changes.QueueAsync(due, RescreenRequest.DatePassed, cancellationToken);
+        await storage.Runs.UpsertEntityAsync(
+            new TableEntity(Partition, Row) { ["Day"] = ConsentFields.Format(today), ["At"] = clock.GetUtcNow() },
+            TableUpdateMode.Replace,
+            cancellationToken);
+        LogQueued(due.Count, ConsentFields.Format(since), ConsentFields.Format(today));
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consent dates passed after {Since} up to {Today}: {Count} subject(s) queued for re-screening")]
+    private partial void LogQueued(int count, string since, string today);
+}

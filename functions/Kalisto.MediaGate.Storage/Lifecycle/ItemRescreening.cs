@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Publishing;
+using Kalisto.MediaGate.Screening;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace Kalisto.MediaGate.Storage.Lifecycle;
+
+/// <summary>
+/// Decides again, with their stored tags and the register as it is now, every item in which a subject
+/// was found (SPEC §7), and moves the items whose outcome changed: out of <c>approved</c> on withdrawal
+/// or expiry, into <c>approved</c> when late consent arrives, or only new channels. Each move writes the
+/// destination first, records the decision, and only then removes the old copy; every step is safe to
+/// repeat, and a request delivered again records nothing twice.
+/// </summary>
+public sealed partial class ItemRescreening(
+    MediaStorage storage,
+    TableConsentRegister register,
+    ItemCatalog catalog,
+    DecisionRules rules,
+    IMetadataStripper stripper,
+    IImageRedactor redactor,
+    TimeProvider clock,
+    ScreeningMetrics metrics,
+    ILogger<ItemRescreening> logger)
+{
+    public const string Trigger = "rescreen";
+
+    /// <summary>Re-screens the items of the request's subject; returns how many changed state.</summary>
+    public async Task<int> RescreenAsync(RescreenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var records = await register.GetSchoolAsync(request.School, cancellationToken);
+        var keys = new HashSet<string>(await catalog.ItemsOfSubjectAsync(request.School, request.SubjectId, cancellationToken), StringComparer.Ordinal);
+        if (records.FirstOrDefault(r => r.SubjectId == request.SubjectId) is { } record)
+        {
+            keys.UnionWith(await catalog.ItemsOfSubjectAsync(request.School, ItemCatalog.NameKey(record.DisplayName), cancellationToken));
+        }
+
+        var changed = 0;
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            if (await catalog.GetAsync(request.School, key, ct) is { } item && await DecideAgainAsync(item, records, request, ct))
+            {
+                Interlocked.Increment(ref changed);
+            }
+        });
+        LogRescreened(request.School, request.SubjectId, request.Cause, keys.Count, changed);
+        return changed;
+    }
+
+    private async Task<bool> DecideAgainAsync(ItemState item, IReadOnlyList<ConsentRecord> records, RescreenRequest request, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var decision = rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format));
+        if (decision.Outcome == item.Outcome
+            && decision.Channels.SequenceEqual(item.Channels)
+            && decision.Reasons.SequenceEqual(item.Reasons)
+            && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects))
+        {
+            return false; // nothing changed for this item
+        }
+
+        var tag = item.SourceETag;
+        var key = $"{item.Key}|{Trigger}|{request.Id}";
+        switch (decision.Outcome)
+        {
+            case Outcome.Approved:
+                decision = await PublishAsync(item, decision, ct);
+                break;
+            case Outcome.Redacted:
+            case Outcome.Quarantined:
+            default:
+                await EnsureQuarantinedAsync(item, ct);
+                break;
+        }
+
+        var redactionStillValid = decision.Outcome == Outcome.Redacted && item.Outcome == Outcome.Redacted && !item.RedactionPending
+            && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects);
+        var next = item with
+        {
+            Outcome = decision.Outcome,
+            Subjects = decision.Subjects,
+            Channels = decision.Channels,
+            Reasons = decision.Reasons,
+            RedactedSubjects = decision.RedactedSubjects,
+            RedactionPending = decision.Outcome == Outcome.Redacted && !redactionStillValid,
+            DecidedAt = decision.DecidedAt,
+            DecisionKey = key,
+        };
+        await catalog.RecordAsync(new DecisionRecord(item.School, item.Key, item.Location, Trigger, key, tag, decision), next, ct);
+
+        // Only now the copies that no longer belong: the new state is recorded, so nothing is lost.
+        switch (decision.Outcome)
+        {
+            case Outcome.Approved:
+                await BlobPlacement.RemoveStrayAsync(storage.Quarantine, item.Location, tag, ct);
+                break;
+            case Outcome.Redacted when redactionStillValid:
+                await SetChannelsAsync(item.Location, decision.Channels, ct);
+                break;
+            case Outcome.Redacted:
+                await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, tag, ct);
+                await storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(next, decision, item.Tags.Format), ItemCatalog.Json), ct);
+                break;
+            default:
+                await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, tag, ct);
+                break;
+        }
+
+        metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
+        LogMoved(item.Location, item.StateName, ScreeningMetrics.OutcomeName(decision.Outcome));
+        return true;
+    }
+
+    /// <summary>
+    /// Makes the publishable copy: an approved copy that is already there only gets its new channels; otherwise
+    /// the quarantined copy is stripped into <c>approved</c>. A copy that cannot be made keeps the item quarantined.
+    /// </summary>
+    private async Task<ScreeningDecision> PublishAsync(ItemState item, ScreeningDecision decision, CancellationToken ct)
+    {
+        var tag = item.SourceETag;
+        if (await CopyKindAsync(storage.Approved, item.Location, tag, ct) == UploadScreening.StrippedCopy)
+        {
+            await SetChannelsAsync(item.Location, decision.Channels, ct);
+            return decision;
+        }
+
+        // A redacted derivative of this upload must make way for the full copy.
+        await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, tag, ct, keepKind: UploadScreening.StrippedCopy);
+        var original = storage.Quarantine.GetBlobClient(item.Location);
+        await using var copy = UploadScreening.TemporaryFile();
+        ETag etag;
+        PublishResult stripped;
+        await using (var content = await RangedBlobStream.OpenAsync(original, 1024 * 1024, ct)
+            ?? throw new InvalidDataException($"The quarantined copy of {item.Location} is missing."))
+        {
+            etag = content.ETag;
+            stripped = await stripper.StripAsync(content, item.Tags.Format, copy, ct);
+        }
+
+        if (!stripped.Succeeded)
+        {
+            return decision.Refused(stripped.ReasonCode!);
+        }
+
+        await BlobPlacement.PlaceAsync(
+            storage.Approved,
+            item.Location,
+            tag,
+            c => BlobPlacement.HashAsync(original, etag, c),
+            async (blob, c) =>
+            {
+                copy.Position = 0;
+                await blob.UploadAsync(copy, new BlobUploadOptions
+                {
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    HttpHeaders = new BlobHttpHeaders { ContentType = item.ContentType },
+                    Metadata = UploadScreening.Metadata(tag, UploadScreening.StrippedCopy, decision.Channels),
+                }, c);
+            },
+            ct);
+        return decision;
+    }
+
+    /// <summary>Makes sure a copy is in quarantine: for an approved item, its approved copy is copied there.</summary>
+    private async Task EnsureQuarantinedAsync(ItemState item, CancellationToken ct)
+    {
+        var tag = item.SourceETag;
+        if (await CopyKindAsync(storage.Quarantine, item.Location, tag, ct) is not null)
+        {
+            return;
+        }
+
+        var approved = storage.Approved.GetBlobClient(item.Location);
+        await BlobPlacement.PlaceAsync(
+            storage.Quarantine,
+            item.Location,
+            tag,
+            async c => await BlobPlacement.HashAsync(approved, (await approved.GetPropertiesAsync(cancellationToken: c)).Value.ETag, c),
+            async (blob, c) =>
+            {
+                var copy = await blob.StartCopyFromUriAsync(approved.Uri, new BlobCopyFromUriOptions
+                {
+                    DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    Metadata = UploadScreening.Metadata(tag, UploadScreening.StrippedCopy, []),
+                }, c);
+                await copy.WaitForCompletionAsync(c);
+            },
+            ct);
+    }
+
+    private async Task SetChannelsAsync(string location, IReadOnlyList<string> channels, CancellationToken ct)
+    {
+        var blob = storage.Approved.GetBlobClient(location);
+        var properties = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
+        var metadata = new Dictionary<string, string>(properties.Metadata, StringComparer.Ordinal)
+        {
+            [UploadScreening.ChannelsKey] = string.Join(';', channels),
+        };
+        await blob.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.ETag }, ct);
+    }
+
+    /// <summary>The kind of this upload's copy in a container, or null when it has none there.</summary>
+    private static async Task<string?> CopyKindAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, string tag, CancellationToken ct)
+    {
+        try
+        {
+            var metadata = (await container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: ct)).Value.Metadata;
+            return metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) && source == tag
+                ? (metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) ? kind : string.Empty)
+                : null;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-screened {Count} item(s) of {School} {SubjectId} ({Cause}): {Changed} changed")]
+    private partial void LogRescreened(string school, string subjectId, string cause, int count, int changed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-screened {Location}: {From} → {To}")]
+    private partial void LogMoved(string location, string from, string to);
+}
