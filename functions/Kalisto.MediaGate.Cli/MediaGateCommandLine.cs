@@ -19,6 +19,8 @@ internal static class MediaGateCommandLine
             ConsentCommand.Create(console),
             UploadCommand.Create(console),
             ItemsCommand.Create(console),
+            RescreenCommand.Create(console),
+            AuditCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

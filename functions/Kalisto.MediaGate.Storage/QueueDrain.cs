@@ -9,18 +9,49 @@ namespace Kalisto.MediaGate.Storage;
 /// </summary>
 public static class QueueDrain
 {
+    /// <summary>What a handler did with a message.</summary>
+    public enum Handling
+    {
+        Handled,
+
+        /// <summary>Not for this run (for example another school's): left on the queue as it was.</summary>
+        Skipped,
+    }
+
+    /// <returns>How many messages were handled, and how many failed.</returns>
+    public static Task<(int Handled, int Failed)> RunAsync(
+        QueueClient queue, Func<string, CancellationToken, Task> handle, int concurrency, CancellationToken cancellationToken) =>
+        RunAsync(queue, async (message, ct) =>
+        {
+            await handle(message, ct);
+            return Handling.Handled;
+        }, concurrency, cancellationToken);
+
     /// <returns>How many messages were handled, and how many failed.</returns>
     public static async Task<(int Handled, int Failed)> RunAsync(
-        QueueClient queue, Func<string, CancellationToken, Task> handle, int concurrency, CancellationToken cancellationToken)
+        QueueClient queue, Func<string, CancellationToken, Task<Handling>> handle, int concurrency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
         int handled = 0, failed = 0;
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        var gate = new Lock();
         while (true)
         {
             var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromMinutes(5), cancellationToken)).Value;
-            if (batch.Length == 0)
+            bool seenBefore;
+            lock (gate)
             {
+                seenBefore = batch.All(m => skipped.Contains(m.MessageId));
+            }
+
+            if (batch.Length == 0 || seenBefore)
+            {
+                foreach (var message in batch)
+                {
+                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                }
+
                 return (handled, failed);
             }
 
@@ -28,7 +59,17 @@ public static class QueueDrain
             {
                 try
                 {
-                    await handle(message.MessageText, ct);
+                    if (await handle(message.MessageText, ct) == Handling.Skipped)
+                    {
+                        lock (gate)
+                        {
+                            skipped.Add(message.MessageId);
+                        }
+
+                        await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
+                        return;
+                    }
+
                     await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
                     Interlocked.Increment(ref handled);
                 }

@@ -26,6 +26,17 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void RescreenItems_listens_to_the_rescreen_queue_and_ExpireConsents_runs_nightly()
+    {
+        var rescreen = Binding("RescreenItems", "queueTrigger");
+        var timer = Binding("ExpireConsents", "timerTrigger");
+
+        Assert.Equal("rescreen", rescreen.GetProperty("queueName").GetString());
+        Assert.Equal("MediaStorage", rescreen.GetProperty("connection").GetString());
+        Assert.Equal("0 30 2 * * *", timer.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void The_host_json_is_part_of_the_build()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(BuildOutput(), "host.json")));

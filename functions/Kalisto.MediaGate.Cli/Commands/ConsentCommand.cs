@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -15,6 +16,7 @@ internal static class ConsentCommand
         {
             Import(console),
             Export(console),
+            Withdraw(console),
         };
     }
 
@@ -52,8 +54,12 @@ internal static class ConsentCommand
                 return MediaGateCommandLine.UsageError;
             }
 
-            var summary = await session.Get<TableConsentRegister>().ImportAsync(records, ChangedBy(path), ct);
+            var summary = await session.Get<ConsentChanges>().ImportAsync(records, ChangedBy(path), ct);
             console.Ansi.MarkupLine($"Imported {records.Count} record(s): [green]{summary.Added} added[/], [yellow]{summary.Changed} changed[/], {summary.Unchanged} unchanged.");
+            if (summary.ChangedSubjects.Count > 0)
+            {
+                console.Ansi.MarkupLine($"Queued {summary.ChangedSubjects.Count} re-screen(s); [grey]mediagate rescreen --storage ...[/] processes them (the Functions app does so by itself).");
+            }
             return MediaGateCommandLine.Ok;
         });
     }
@@ -76,6 +82,35 @@ internal static class ConsentCommand
             console.Ansi.MarkupLine($"Exported {records.Count} record(s) to [blue]{Markup.Escape(output)}[/].");
             return MediaGateCommandLine.Ok;
         });
+
+    private static Command Withdraw(CliConsole console)
+    {
+        var school = new Argument<string>("school") { Description = "The school code, e.g. de-wilg." };
+        var subject = new Argument<string>("subject") { Description = "The subject ID, e.g. LL-1001." };
+        var storage = StorageCommand.Option();
+        var on = new Option<DateOnly?>("--on") { Description = "Withdrawn from this date (yyyy-MM-dd); default today.", CustomParser = ScreenCommand.ParseDate };
+        var command = new Command("withdraw", "Withdraw a subject's consent (history kept) and queue the re-screen of its items.") { school, subject, storage, on };
+        command.SetAction((parsed, ct) => WithdrawAsync(parsed.GetRequiredValue(school), parsed.GetRequiredValue(subject), parsed.GetValue(on), parsed.GetRequiredValue(storage), console, ct));
+        return command;
+    }
+
+    private static Task<int> WithdrawAsync(string school, string subject, DateOnly? on, string connection, CliConsole console, CancellationToken ct)
+    {
+        school = school.Trim().ToLowerInvariant();
+        subject = subject.Trim().ToUpperInvariant();
+        return StorageCommand.RunAsync("consent withdraw", connection, snapshotRegister: false, console, ct, async session =>
+        {
+            var record = await session.Get<ConsentChanges>().WithdrawAsync(school, subject, on, ChangedBy("consent withdraw"), ct);
+            if (record is null)
+            {
+                console.Error.WriteLine($"mediagate consent withdraw: {school} has no consent record for {subject}");
+                return MediaGateCommandLine.UsageError;
+            }
+
+            console.Ansi.MarkupLine($"Consent of {Markup.Escape(school)} {Markup.Escape(subject)} withdrawn from [yellow]{record.WithdrawnOn:yyyy-MM-dd}[/] (version {record.Version}). Queued the re-screen of its items; [grey]mediagate rescreen --storage ...[/] processes it.");
+            return MediaGateCommandLine.Ok;
+        });
+    }
 
     /// <summary>Who made the change, for the history: the operating-system user and the file.</summary>
     internal static string ChangedBy(string source) => $"{Environment.UserName} (mediagate, {Path.GetFileName(source)})";

@@ -75,6 +75,14 @@ internal static class ScreenCommand
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
+    /// <summary>The first moment of a day in the schools' time zone.</summary>
+    internal static DateTimeOffset StartOfDay(DateOnly day, ConsentOptions options)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
     private static async Task<int> RunAsync(string input, string consentCsv, string output, DateOnly? now, bool json, CliConsole console, CancellationToken ct)
     {
         if (!Directory.Exists(input))

@@ -59,30 +59,62 @@ public sealed partial class ItemRescreening(
     {
         var started = Stopwatch.GetTimestamp();
         var decision = rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format));
-        if (decision.Outcome == item.Outcome
+        var unchanged = decision.Outcome == item.Outcome
             && decision.Channels.SequenceEqual(item.Channels)
             && decision.Reasons.SequenceEqual(item.Reasons)
-            && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects))
+            && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects);
+        var next = item;
+        if (!unchanged)
         {
-            return false; // nothing changed for this item
+            next = await MoveAsync(item, decision, $"{item.Key}|{Trigger}|{request.Id}", ct);
+            metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
+            LogMoved(item.Location, item.StateName, next.StateName);
         }
 
-        var tag = item.SourceETag;
-        var key = $"{item.Key}|{Trigger}|{request.Id}";
-        switch (decision.Outcome)
+        // Only now, with the state recorded, the copies that no longer belong go. Also when nothing changed:
+        // an earlier delivery may have recorded the state and died before this step.
+        switch (next.Outcome)
         {
             case Outcome.Approved:
-                decision = await PublishAsync(item, decision, ct);
+                await BlobPlacement.RemoveStrayAsync(storage.Quarantine, item.Location, item.SourceETag, ct);
                 break;
             case Outcome.Redacted:
-            case Outcome.Quarantined:
-            default:
-                await EnsureQuarantinedAsync(item, ct);
+                await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, item.SourceETag, ct, keepKind: UploadScreening.RedactedCopy);
                 break;
+            default:
+                await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, item.SourceETag, ct);
+                break;
+        }
+
+        return !unchanged;
+    }
+
+    /// <summary>Writes the copy the new outcome needs, then records the decision and the new state.</summary>
+    private async Task<ItemState> MoveAsync(ItemState item, ScreeningDecision decision, string key, CancellationToken ct)
+    {
+        var tag = item.SourceETag;
+        if (decision.Outcome == Outcome.Approved)
+        {
+            decision = await PublishAsync(item, decision, ct);
+        }
+
+        if (decision.Outcome != Outcome.Approved)
+        {
+            await EnsureQuarantinedAsync(item, ct);
         }
 
         var redactionStillValid = decision.Outcome == Outcome.Redacted && item.Outcome == Outcome.Redacted && !item.RedactionPending
             && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects);
+        if (redactionStillValid)
+        {
+            await SetChannelsAsync(item.Location, decision.Channels, ct);
+        }
+        else if (decision.Outcome == Outcome.Redacted)
+        {
+            // The derivative no longer matches: it goes before a new one is made.
+            await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, tag, ct);
+        }
+
         var next = item with
         {
             Outcome = decision.Outcome,
@@ -95,28 +127,12 @@ public sealed partial class ItemRescreening(
             DecisionKey = key,
         };
         await catalog.RecordAsync(new DecisionRecord(item.School, item.Key, item.Location, Trigger, key, tag, decision), next, ct);
-
-        // Only now the copies that no longer belong: the new state is recorded, so nothing is lost.
-        switch (decision.Outcome)
+        if (next.RedactionPending)
         {
-            case Outcome.Approved:
-                await BlobPlacement.RemoveStrayAsync(storage.Quarantine, item.Location, tag, ct);
-                break;
-            case Outcome.Redacted when redactionStillValid:
-                await SetChannelsAsync(item.Location, decision.Channels, ct);
-                break;
-            case Outcome.Redacted:
-                await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, tag, ct);
-                await storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(next, decision, item.Tags.Format), ItemCatalog.Json), ct);
-                break;
-            default:
-                await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, tag, ct);
-                break;
+            await storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(next, decision, item.Tags.Format), ItemCatalog.Json), ct);
         }
 
-        metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
-        LogMoved(item.Location, item.StateName, ScreeningMetrics.OutcomeName(decision.Outcome));
-        return true;
+        return next;
     }
 
     /// <summary>

@@ -70,8 +70,9 @@ public sealed class ItemCatalog(MediaStorage storage)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(item);
+        // The decision first: a state is never recorded without the decision that led to it.
+        await AppendDecisionAsync(decision, cancellationToken);
         await Task.WhenAll(
-            AppendDecisionAsync(decision, cancellationToken),
             storage.Items.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken),
             IndexAsync(item, cancellationToken));
     }

@@ -9,9 +9,16 @@ namespace Kalisto.MediaGate.Cli.Tests.Commands;
 /// The commands against storage, end to end on their own Azurite (the command line uses the default
 /// container, table and queue names, so this class does not share an account with other tests).
 /// </summary>
-public sealed class StorageCommandsTests(Azurite azurite) : IClassFixture<Azurite>, IDisposable
+public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
 {
+    private readonly Azurite _azurite;
     private readonly string _folder = Directory.CreateTempSubdirectory("mediagate-cli-").FullName;
+
+    public StorageCommandsTests(Azurite azurite)
+    {
+        _azurite = azurite;
+        Empty(azurite.ConnectionString); // each test starts from an empty account
+    }
 
     [Fact]
     public void Import_upload_screen_and_list_run_the_whole_pipeline()
@@ -19,7 +26,7 @@ public sealed class StorageCommandsTests(Azurite azurite) : IClassFixture<Azurit
         var uploads = Path.Combine(_folder, "uploads");
         var csv = Path.Combine(_folder, "consent.csv");
         DemoUploadSet.Write(uploads, csv);
-        var storage = azurite.ConnectionString;
+        var storage = _azurite.ConnectionString;
 
         var import = CommandLineRun.Of("consent", "import", csv, "--storage", storage);
         Assert.Equal(0, import.ExitCode);
@@ -59,22 +66,58 @@ public sealed class StorageCommandsTests(Azurite azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public void Withdraw_then_rescreen_takes_the_items_out_of_approved_and_the_audit_shows_why()
+    {
+        var uploads = Path.Combine(_folder, "uploads");
+        var csv = Path.Combine(_folder, "consent.csv");
+        DemoUploadSet.Write(uploads, csv);
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("upload", Path.Combine(uploads, "het-anker"), "--to", "het-anker", "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", storage, "--json").ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("rescreen", "--storage", storage).ExitCode);
+        var before = Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out);
+        var zoo = before.Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/dierentuin.jpg");
+        Assert.Equal("approved", zoo.GetProperty("state").GetString());
+        var subject = zoo.GetProperty("subjects")[0].GetString()!;
+
+        var withdraw = CommandLineRun.Of("consent", "withdraw", "het-anker", subject, "--storage", storage);
+        var rescreen = CommandLineRun.Of("rescreen", "--storage", storage, "--school", "het-anker");
+
+        Assert.Equal(0, withdraw.ExitCode);
+        Assert.Equal(0, rescreen.ExitCode);
+        Assert.Contains("1 item(s) changed state", rescreen.Console, StringComparison.Ordinal);
+        var after = Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out)
+            .Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/dierentuin.jpg");
+        Assert.Equal("quarantined", after.GetProperty("state").GetString());
+        Assert.Equal("consent-withdrawn", after.GetProperty("reasons")[0].GetProperty("code").GetString());
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var audit = CommandLineRun.Of("audit", "export", "--storage", storage, "--from", today, "--to", today, "--school", "het-anker");
+        Assert.Equal(0, audit.ExitCode);
+        var rows = audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("decided_at,school,path,trigger,outcome", rows[0], StringComparison.Ordinal);
+        Assert.Contains(rows, r => r.Contains("dierentuin.jpg,rescreen,quarantined", StringComparison.Ordinal) && r.Contains($"consent-withdrawn:{subject}", StringComparison.Ordinal));
+        Assert.DoesNotContain("Emma", audit.Out, StringComparison.Ordinal);
+        Assert.Equal(2, CommandLineRun.Of("consent", "withdraw", "het-anker", "LL-4040", "--storage", storage).ExitCode);
+    }
+
+    [Fact]
     public void A_bad_register_changes_nothing_and_names_the_line()
     {
         var csv = Path.Combine(_folder, "bad.csv");
         File.WriteAllText(csv, "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\nde-wilg,LL-5001,pupil,Fenna Smit,website,2026-08-01,2027-07-31,,form-1\nde-wilg,LL-5002,pupil,Bram Smit,tiktok,2026-08-01,2027-07-31,,form-2\n");
 
-        var import = CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString);
+        var import = CommandLineRun.Of("consent", "import", csv, "--storage", _azurite.ConnectionString);
 
         Assert.Equal(2, import.ExitCode);
         Assert.Contains("line 3", import.Error, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("LL-5001", CommandLineRun.Of("consent", "export", "--storage", azurite.ConnectionString).Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("LL-5001", CommandLineRun.Of("consent", "export", "--storage", _azurite.ConnectionString).Out, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Screen_with_storage_takes_no_folder()
     {
-        var run = CommandLineRun.Of("screen", _folder, "--storage", azurite.ConnectionString);
+        var run = CommandLineRun.Of("screen", _folder, "--storage", _azurite.ConnectionString);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("with --storage", run.Error, StringComparison.Ordinal);
@@ -90,6 +133,27 @@ public sealed class StorageCommandsTests(Azurite azurite) : IClassFixture<Azurit
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static void Empty(string connection)
+    {
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(connection);
+        foreach (var container in blobs.GetBlobContainers())
+        {
+            blobs.DeleteBlobContainer(container.Name);
+        }
+
+        var tables = new Azure.Data.Tables.TableServiceClient(connection);
+        foreach (var table in tables.Query())
+        {
+            tables.DeleteTable(table.Name);
+        }
+
+        var queues = new Azure.Storage.Queues.QueueServiceClient(connection);
+        foreach (var queue in queues.GetQueues())
+        {
+            queues.DeleteQueue(queue.Name);
+        }
+    }
 
     private static List<JsonElement> Lines(string output) =>
         [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];

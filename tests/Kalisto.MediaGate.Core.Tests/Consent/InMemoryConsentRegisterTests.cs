@@ -14,8 +14,8 @@ public sealed class InMemoryConsentRegisterTests
         var unchanged = await register.ImportAsync([record], "admin", CancellationToken.None);
         var withdrawn = await register.ImportAsync([record with { WithdrawnOn = new DateOnly(2026, 10, 1) }], "privacy", CancellationToken.None);
 
-        Assert.Equal(new ImportSummary(0, 0, 1), unchanged);
-        Assert.Equal(new ImportSummary(0, 1, 0), withdrawn);
+        Assert.Equal((0, 0, 1), (unchanged.Added, unchanged.Changed, unchanged.Unchanged));
+        Assert.Equal((0, 1, 0), (withdrawn.Added, withdrawn.Changed, withdrawn.Unchanged));
         var stored = Assert.Single(await register.GetSchoolAsync("de-wilg", CancellationToken.None));
         Assert.Equal(2, stored.Version);
         Assert.Equal(2, register.History.Count);

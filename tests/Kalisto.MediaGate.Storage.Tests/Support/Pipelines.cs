@@ -1,6 +1,5 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
-using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,7 +34,7 @@ internal static class Pipelines
     /// <summary>The register of the test fixtures' people (see Data/README.md), all consenting to every channel.</summary>
     public static async Task ImportPeopleAsync(ServiceProvider services, string school = "de-wilg", Func<ConsentRecord, ConsentRecord>? change = null)
     {
-        var register = services.GetRequiredService<TableConsentRegister>();
+        var register = services.GetRequiredService<Kalisto.MediaGate.Storage.Lifecycle.ConsentChanges>();
         ConsentRecord[] people =
         [
             Person(school, "LL-1001", "Emma de Vries"),

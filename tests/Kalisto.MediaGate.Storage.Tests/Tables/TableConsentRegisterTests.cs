@@ -19,7 +19,7 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
 
         var summary = await register.ImportAsync([emma, daan, other], "admin@kalisto.nl", CancellationToken.None);
 
-        Assert.Equal(new ImportSummary(3, 0, 0), summary);
+        Assert.Equal((3, 0, 0), (summary.Added, summary.Changed, summary.Unchanged));
         var school = await register.GetSchoolAsync("de-wilg", CancellationToken.None);
         Assert.Equal(["LL-1001", "MW-2001"], school.Select(r => r.SubjectId));
         Assert.True(school[0].SameContentAs(emma));
@@ -40,7 +40,8 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
         var withdrawn = emma with { WithdrawnOn = new DateOnly(2026, 11, 26) };
         var summary = await register.ImportAsync([withdrawn, Valid("de-wilg", "LL-1002")], "office@de-wilg.nl", CancellationToken.None);
 
-        Assert.Equal(new ImportSummary(1, 1, 0), summary);
+        Assert.Equal((1, 1, 0), (summary.Added, summary.Changed, summary.Unchanged));
+        Assert.Equal([new SubjectRef("de-wilg", "LL-1001"), new SubjectRef("de-wilg", "LL-1002")], summary.ChangedSubjects);
         var stored = await register.GetAsync("de-wilg", "LL-1001", CancellationToken.None);
         Assert.Equal(2, stored!.Version);
         Assert.Equal(new DateOnly(2026, 11, 26), stored.WithdrawnOn);
@@ -63,7 +64,8 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
 
         var again = await register.ImportAsync(records, "admin", CancellationToken.None);
 
-        Assert.Equal(new ImportSummary(0, 0, 2), again);
+        Assert.Equal((0, 0, 2), (again.Added, again.Changed, again.Unchanged));
+        Assert.Empty(again.ChangedSubjects);
         Assert.Single(await register.HistoryAsync("de-wilg", "LL-1001", CancellationToken.None));
     }
 

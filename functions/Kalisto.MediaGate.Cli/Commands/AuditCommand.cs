@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Lifecycle;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace Kalisto.MediaGate.Cli.Commands;
+
+/// <summary><c>mediagate audit export --storage CONN --from DATE --to DATE [--school S] [--out FILE]</c>.</summary>
+internal static class AuditCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var storage = StorageCommand.Option();
+        var from = new Option<DateOnly?>("--from") { Description = "First day (yyyy-MM-dd).", Required = true, CustomParser = ScreenCommand.ParseDate };
+        var to = new Option<DateOnly?>("--to") { Description = "Last day, included (yyyy-MM-dd).", Required = true, CustomParser = ScreenCommand.ParseDate };
+        var school = new Option<string?>("--school") { Description = "Only this school's decisions." };
+        var output = new Option<string?>("--out") { Description = "Write the CSV to this file instead of standard output." };
+        var export = new Command("export", "Every decision of a period as CSV, with the consent record versions each used (subject IDs, no names).") { storage, from, to, school, output };
+        export.SetAction((parsed, ct) => ExportAsync(parsed.GetRequiredValue(storage), parsed.GetValue(from)!.Value, parsed.GetValue(to)!.Value, parsed.GetValue(school), parsed.GetValue(output), console, ct));
+        return new Command("audit", "The audit trail of decisions.") { export };
+    }
+
+    private static Task<int> ExportAsync(string connection, DateOnly from, DateOnly to, string? school, string? output, CliConsole console, CancellationToken ct)
+    {
+        if (to < from)
+        {
+            console.Error.WriteLine("mediagate audit export: --to is before --from");
+            return Task.FromResult(MediaGateCommandLine.UsageError);
+        }
+
+        return StorageCommand.RunAsync("audit export", connection, snapshotRegister: false, console, ct, async session =>
+        {
+            var options = session.Get<IOptions<ConsentOptions>>().Value;
+            var (start, end) = (ScreenCommand.StartOfDay(from, options), ScreenCommand.StartOfDay(to.AddDays(1), options));
+            var audit = session.Get<AuditExport>();
+            var schoolCode = school?.Trim().ToLowerInvariant();
+            if (output is null)
+            {
+                await audit.WriteAsync(console.Out, start, end, schoolCode, ct);
+                return MediaGateCommandLine.Ok;
+            }
+
+            int count;
+            await using (var writer = new StreamWriter(output, append: false, new System.Text.UTF8Encoding(false)))
+            {
+                count = await audit.WriteAsync(writer, start, end, schoolCode, ct);
+            }
+
+            console.Ansi.MarkupLine($"Exported {count} decision(s) to [blue]{Markup.Escape(output)}[/].");
+            return MediaGateCommandLine.Ok;
+        });
+    }
+}

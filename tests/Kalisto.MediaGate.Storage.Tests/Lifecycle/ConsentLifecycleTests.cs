@@ -1,0 +1,168 @@
+using System.Text;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Storage.Lifecycle;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kalisto.MediaGate.Storage.Tests.Lifecycle;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ConsentLifecycleTests(Azurite azurite)
+{
+    [Fact]
+    public async Task Withdrawal_takes_an_approved_photo_out_of_approved()
+    {
+        var (storage, services, clock) = await StartAsync();
+        await using var _s = services;
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/noah.jpg", "iptc-keywords.jpg");
+        await ScreenAllAsync(services, "de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/noah.jpg");
+        await DrainAsync(storage, services); // the import's own re-screens change nothing
+        Assert.Equal(["de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/noah.jpg"], await storage.Approved.NamesAsync());
+
+        clock.Now = Pipelines.Now.AddHours(2);
+        var record = await services.GetRequiredService<ConsentChanges>().WithdrawAsync("de-wilg", "LL-1001", null, "privacy officer", CancellationToken.None);
+        var changed = await DrainAsync(storage, services);
+
+        Assert.Equal(new DateOnly(2026, 11, 27), record!.WithdrawnOn);
+        Assert.Equal(1, changed);
+        Assert.Equal(["de-wilg/sportdag/noah.jpg"], await storage.Approved.NamesAsync());
+        Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Quarantine.NamesAsync());
+        var catalog = services.GetRequiredService<ItemCatalog>();
+        var item = (await catalog.ListAsync("de-wilg", CancellationToken.None)).Single(i => i.Location == "de-wilg/sportdag/emma.jpg");
+        Assert.Equal(Outcome.Quarantined, item.Outcome);
+        Assert.Equal([new Reason(ReasonCode.ConsentWithdrawn, "LL-1001")], item.Reasons);
+        var trail = await catalog.TrailAsync("de-wilg", item.Key, CancellationToken.None);
+        Assert.Equal([Outcome.Approved, Outcome.Quarantined], trail.Select(d => d.Decision.Outcome));
+        Assert.Equal([1L, 2L], trail.Select(d => d.Decision.ConsentVersions["LL-1001"]));
+        var history = await services.GetRequiredService<TableConsentRegister>().HistoryAsync("de-wilg", "LL-1001", CancellationToken.None);
+        Assert.Equal(2, history.Count);
+        Assert.Equal("privacy officer", history[1].ChangedBy);
+        Assert.Null(history[1].Old!.WithdrawnOn);
+    }
+
+    [Fact]
+    public async Task Late_consent_releases_quarantined_photos_by_id_and_by_name()
+    {
+        var (storage, services, _) = await StartAsync();
+        await using var _s = services;
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg"); // LL-1001
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma-naam.jpg", "xmp-personinimage.jpg"); // "Emma de Vries", LL-1002
+        await ScreenAllAsync(services, "de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/emma-naam.jpg");
+        Assert.Equal(2, (await storage.Quarantine.NamesAsync()).Count);
+
+        await Pipelines.ImportPeopleAsync(services); // the forms arrive a week late
+        await DrainAsync(storage, services);
+
+        Assert.Equal(["de-wilg/sportdag/emma-naam.jpg", "de-wilg/sportdag/emma.jpg"], await storage.Approved.NamesAsync());
+        Assert.Empty(await storage.Quarantine.NamesAsync());
+        var published = await storage.Approved.ReadAsync("de-wilg/sportdag/emma-naam.jpg");
+        Assert.DoesNotContain("Emma", Encoding.UTF8.GetString(published), StringComparison.Ordinal);
+        var items = await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None);
+        Assert.All(items, i => Assert.Equal(Outcome.Approved, i.Outcome));
+    }
+
+    [Fact]
+    public async Task Consent_that_expires_by_date_quarantines_the_photo_on_the_daily_run()
+    {
+        var clock = new FixedClock(Pipelines.Now);
+        var (storage, services, _) = await StartAsync(clock);
+        await using var _s = services;
+        await Pipelines.ImportPeopleAsync(services, change: p => p with { ValidUntil = new DateOnly(2026, 11, 30) });
+        await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
+        await ScreenAllAsync(services, "de-wilg/emma.jpg");
+        await DrainAsync(storage, services);
+        var expiry = services.GetRequiredService<ConsentExpiry>();
+        Assert.Equal(0, await expiry.RunAsync(CancellationToken.None)); // 27 November: nothing passed yet
+
+        clock.Now = new DateTimeOffset(2026, 12, 1, 1, 30, 0, TimeSpan.Zero); // 02:30 in Amsterdam
+        var queued = await expiry.RunAsync(CancellationToken.None);
+        await DrainAsync(storage, services);
+
+        Assert.Equal(3, queued); // every record of the school ended on 30 November
+        Assert.Empty(await storage.Approved.NamesAsync());
+        var item = Assert.Single(await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
+        Assert.Equal([new Reason(ReasonCode.ConsentExpired, "LL-1001")], item.Reasons);
+        Assert.Equal(0, await expiry.RunAsync(CancellationToken.None)); // the same day again: already done
+    }
+
+    [Fact]
+    public async Task A_rescreen_message_delivered_twice_moves_once_and_records_one_decision()
+    {
+        var (storage, services, clock) = await StartAsync();
+        await using var _s = services;
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
+        await ScreenAllAsync(services, "de-wilg/emma.jpg");
+        await DrainAsync(storage, services);
+        clock.Now = Pipelines.Now.AddHours(2);
+        await Pipelines.ImportPeopleAsync(services, change: p => p with { Channels = ["newsletter", "website"] });
+        var messages = (await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value;
+        var emma = messages.Select(m => RescreenRequest.Parse(m.MessageText)).Single(r => r.SubjectId == "LL-1001");
+        var rescreening = services.GetRequiredService<ItemRescreening>();
+
+        Assert.Equal(1, await rescreening.RescreenAsync(emma, CancellationToken.None));
+        Assert.Equal(0, await rescreening.RescreenAsync(emma, CancellationToken.None));
+
+        var item = Assert.Single(await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
+        Assert.Equal(["newsletter", "website"], item.Channels);
+        Assert.Equal(2, (await services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", item.Key, CancellationToken.None)).Count);
+        var properties = (await storage.Approved.GetBlobClient("de-wilg/emma.jpg").GetPropertiesAsync()).Value;
+        Assert.Equal("newsletter;website", properties.Metadata["mediagate_channels"]);
+    }
+
+    [Fact]
+    public async Task A_crash_in_the_middle_of_a_move_then_redelivery_leaves_the_item_in_one_place()
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
+        await ScreenAllAsync(services, "de-wilg/emma.jpg");
+        await DrainAsync(storage, services);
+        await services.GetRequiredService<ConsentChanges>().WithdrawAsync("de-wilg", "LL-1001", null, "test", CancellationToken.None);
+        var message = Assert.Single((await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value);
+        var request = RescreenRequest.Parse(message.MessageText);
+        var rescreening = services.GetRequiredService<ItemRescreening>();
+
+        // Dies after the copy into quarantine, before the decision is recorded.
+        fault.FailWhen(r => r.Uri.Path.Contains("/" + storage.Decisions.Name, StringComparison.Ordinal));
+        await Assert.ThrowsAnyAsync<Exception>(() => rescreening.RescreenAsync(request, CancellationToken.None));
+        Assert.Equal(["de-wilg/emma.jpg"], await storage.Approved.NamesAsync()); // not removed before recorded
+        fault.FailWhen(null);
+        await rescreening.RescreenAsync(request, CancellationToken.None);
+
+        Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Equal(["de-wilg/emma.jpg"], await storage.Quarantine.NamesAsync());
+    }
+
+    private async Task<(MediaStorage Storage, ServiceProvider Services, FixedClock Clock)> StartAsync(FixedClock? clock = null)
+    {
+        clock ??= new FixedClock(Pipelines.Now);
+        var storage = await azurite.NewStorageAsync();
+        return (storage, Pipelines.Create(storage, clock), clock);
+    }
+
+    private static async Task ScreenAllAsync(ServiceProvider services, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            await services.GetRequiredService<UploadScreening>().ScreenAsync(name, CancellationToken.None);
+        }
+    }
+
+    /// <summary>What RescreenItems (and RedactImage) do with the queued messages.</summary>
+    private static async Task<int> DrainAsync(MediaStorage storage, ServiceProvider services)
+    {
+        var rescreening = services.GetRequiredService<ItemRescreening>();
+        var changed = 0;
+        var (_, failed) = await QueueDrain.RunAsync(storage.RescreenQueue, async (message, ct) =>
+            changed += await rescreening.RescreenAsync(RescreenRequest.Parse(message), ct), 1, CancellationToken.None);
+        Assert.Equal(0, failed);
+        return changed;
+    }
+}
