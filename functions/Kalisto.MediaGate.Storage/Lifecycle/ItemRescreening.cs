@@ -44,7 +44,7 @@ public sealed partial class ItemRescreening(
         }
 
         var changed = 0;
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, ct) =>
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
         {
             if (await catalog.GetAsync(request.School, key, ct) is { } item && await DecideAgainAsync(item, records, request, ct))
             {
@@ -207,7 +207,7 @@ public sealed partial class ItemRescreening(
                     DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     Metadata = UploadScreening.Metadata(tag, UploadScreening.StrippedCopy, []),
                 }, c);
-                await copy.WaitForCompletionAsync(c);
+                await BlobPlacement.CompleteAsync(copy, c);
             },
             ct);
     }
@@ -224,20 +224,11 @@ public sealed partial class ItemRescreening(
     }
 
     /// <summary>The kind of this upload's copy in a container, or null when it has none there.</summary>
-    private static async Task<string?> CopyKindAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, string tag, CancellationToken ct)
-    {
-        try
-        {
-            var metadata = (await container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: ct)).Value.Metadata;
-            return metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) && source == tag
-                ? (metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) ? kind : string.Empty)
-                : null;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-    }
+    private static async Task<string?> CopyKindAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, string tag, CancellationToken ct) =>
+        await BlobPlacement.FindAsync(container, name, ct) is { } found
+            && found.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) && source == tag
+            ? (found.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) ? kind : string.Empty)
+            : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-screened {Count} item(s) of {School} {SubjectId} ({Cause}): {Changed} changed")]
     private partial void LogRescreened(string school, string subjectId, string cause, int count, int changed);

@@ -73,17 +73,8 @@ internal static class BlobPlacement
     /// </summary>
     public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken, string? keepKind = null)
     {
-        // A listing rather than a properties call: "not there", the usual answer, is then a plain
-        // result instead of a 404 the SDK turns into an exception, which costs more than the request.
-        // The exact name sorts first among the names it is a prefix of.
-        BlobItem? found = null;
-        await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Prefix = name, Traits = BlobTraits.Metadata }, cancellationToken).AsPages(pageSizeHint: 1))
-        {
-            found = page.Values.FirstOrDefault();
-            break;
-        }
-
-        if (found is null || found.Name != name || !found.Metadata.TryGetValue(SourceETagKey, out var source) || source != sourceETag
+        var found = await FindAsync(container, name, cancellationToken);
+        if (found is null || !found.Metadata.TryGetValue(SourceETagKey, out var source) || source != sourceETag
             || (keepKind is not null && found.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) && kind == keepKind))
         {
             return;
@@ -91,6 +82,31 @@ internal static class BlobPlacement
 
         await container.GetBlobClient(name).DeleteIfExistsAsync(
             DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = found.Properties.ETag }, cancellationToken);
+    }
+
+    /// <summary>A blob with its metadata, or null when there is none of that name.</summary>
+    /// <remarks>
+    /// A listing rather than a properties call: "not there", the usual answer, is then a plain result
+    /// instead of a 404 the SDK turns into an exception, which costs more than the request itself.
+    /// The exact name sorts first among the names it is a prefix of.
+    /// </remarks>
+    public static async Task<BlobItem?> FindAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Prefix = name, Traits = BlobTraits.Metadata }, cancellationToken).AsPages(pageSizeHint: 1))
+        {
+            return page.Values.FirstOrDefault() is { } first && first.Name == name ? first : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits for a server-side copy, unless the service already reports it done (within one account it usually is).</summary>
+    public static async Task CompleteAsync(CopyFromUriOperation copy, CancellationToken cancellationToken)
+    {
+        if (!copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out var status) || status != "success")
+        {
+            await copy.WaitForCompletionAsync(cancellationToken);
+        }
     }
 
     /// <summary>Hex SHA-256 of a blob's content, read in a stream.</summary>

@@ -188,11 +188,7 @@ public sealed partial class UploadScreening(
                     SourceConditions = new BlobRequestConditions { IfMatch = etag },
                     Metadata = Metadata(tag, OriginalCopy, []),
                 }, ct);
-                // Within one account the copy is usually done when the request returns: poll only if not.
-                if (!copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out var status) || status != "success")
-                {
-                    await copy.WaitForCompletionAsync(ct);
-                }
+                await BlobPlacement.CompleteAsync(copy, ct);
             },
             cancellationToken);
     }
