@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging.Redaction;
@@ -26,53 +25,19 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         var root = Path.GetFullPath(input);
         var files = InputFiles.Expand([root]);
         var screener = new ItemScreener(new TagReader(), register, new DecisionRules(consentOptions), _redactor);
-        var results = new ConcurrentBag<DecisionLine>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-        var printGate = new Lock();
-
-        async Task ScreenAll(Action advance)
+        var sorted = await ScreeningRun.RunAsync(files, Environment.ProcessorCount, json, "Screening", console, async (file, ct) =>
         {
-            await Parallel.ForEachAsync(files, parallel, async (file, ct) =>
+            var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            ScreeningResult result;
+            await using (var stream = InputFiles.OpenForTags(file))
             {
-                var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                ScreeningResult result;
-                await using (var stream = InputFiles.OpenForTags(file))
-                {
-                    result = await screener.ScreenAsync(relative, stream, now, ct);
-                }
+                result = await screener.ScreenAsync(relative, stream, now, ct);
+            }
 
-                var decision = await PublishAsync(file, Path.Combine(output, "approved", relative), Path.Combine(output, "quarantine", relative), result, ct);
-                var line = DecisionLine.From(relative, result with { Decision = decision });
-                results.Add(line);
-                if (json)
-                {
-                    var text = CliJson.Line(line);
-                    lock (printGate)
-                    {
-                        console.Out.WriteLine(text);
-                    }
-                }
+            var decision = await PublishAsync(file, Path.Combine(output, "approved", relative), Path.Combine(output, "quarantine", relative), result, ct);
+            return DecisionLine.From(relative, result with { Decision = decision });
+        }, cancellationToken);
 
-                advance();
-            });
-        }
-
-        if (!json && console.Ansi.Profile.Capabilities.Interactive)
-        {
-            await console.Ansi.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask("Screening", maxValue: Math.Max(1, files.Count));
-                    await ScreenAll(() => task.Increment(1));
-                });
-        }
-        else
-        {
-            await ScreenAll(() => { });
-        }
-
-        var sorted = results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
         await File.WriteAllLinesAsync(Path.Combine(output, DecisionsFile), sorted.Select(CliJson.Line), cancellationToken);
         return sorted;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Spectre.Console;
@@ -25,45 +24,8 @@ internal static class StorageScreening
             names.Add(blob.Name);
         }
 
-        var results = new ConcurrentBag<DecisionLine>();
-        var printGate = new Lock();
-        async Task ScreenAll(Action advance)
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct };
-            await Parallel.ForEachAsync(names, parallel, async (name, token) =>
-            {
-                if (await screening.ScreenAsync(name, token) is { } item)
-                {
-                    var line = DecisionLine.From(item);
-                    results.Add(line);
-                    if (json)
-                    {
-                        var text = CliJson.Line(line);
-                        lock (printGate)
-                        {
-                            console.Out.WriteLine(text);
-                        }
-                    }
-                }
-
-                advance();
-            });
-        }
-
-        if (!json && console.Ansi.Profile.Capabilities.Interactive)
-        {
-            await console.Ansi.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask("Screening uploads", maxValue: Math.Max(1, names.Count));
-                    await ScreenAll(() => task.Increment(1));
-                });
-        }
-        else
-        {
-            await ScreenAll(() => { });
-        }
+        var results = await ScreeningRun.RunAsync(names, Concurrency, json, "Screening uploads", console, async (name, token) =>
+            await screening.ScreenAsync(name, token) is { } item ? DecisionLine.From(item) : null, ct);
 
         // What RedactImage does in Azure: publish the redacted derivatives asked for above.
         var redaction = session.Get<RedactionPublishing>();
@@ -75,9 +37,8 @@ internal static class StorageScreening
 
         if (!json)
         {
-            var sorted = results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
-            OfflineScreening.RenderTables(console.Ansi, sorted);
-            console.Ansi.MarkupLine($"Screened {sorted.Count} upload(s). Publishable copies: [green]{Markup.Escape(storage.Approved.Name)}[/]   Quarantine: [yellow]{Markup.Escape(storage.Quarantine.Name)}[/]   List them: [grey]mediagate items --storage ...[/]");
+            OfflineScreening.RenderTables(console.Ansi, results);
+            console.Ansi.MarkupLine($"Screened {results.Count} upload(s). Publishable copies: [green]{Markup.Escape(storage.Approved.Name)}[/]   Quarantine: [yellow]{Markup.Escape(storage.Quarantine.Name)}[/]   List them: [grey]mediagate items --storage ...[/]");
         }
 
         return MediaGateCommandLine.Ok;

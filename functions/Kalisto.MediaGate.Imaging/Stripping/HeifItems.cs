@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Kalisto.MediaGate.Tags.Formats;
 
 namespace Kalisto.MediaGate.Imaging.Stripping;
 
@@ -35,7 +36,7 @@ internal static class HeifItems
             throw StrippingException.Unsupported("the HEIF primary item is a metadata item");
         }
 
-        var locations = iloc.Type is null ? [] : Locations(Payload(reader, iloc));
+        var locations = iloc.Type is null ? [] : ParseLocations(Payload(reader, iloc));
         var metadataRanges = new List<(long Start, long End)>();
         var imageRanges = new List<(long Start, long End)>();
         foreach (var location in locations)
@@ -71,7 +72,7 @@ internal static class HeifItems
         return imageRanges;
     }
 
-    private static IEnumerable<(long Start, long End)> Ranges(SourceReader reader, ItemLocation location, IsoBox idat, bool isMetadata)
+    private static IEnumerable<(long Start, long End)> Ranges(SourceReader reader, HeifItemLocation location, IsoBox idat, bool isMetadata)
     {
         foreach (var (offset, length) in location.Extents)
         {
@@ -195,78 +196,18 @@ internal static class HeifItems
         return Encoding.UTF8.GetString(bytes, start, end - start);
     }
 
-    private static List<ItemLocation> Locations(byte[] p)
-    {
-        var r = new Cursor(p);
-        var version = r.U8();
-        r.Skip(3);
-        var sizes = r.U8();
-        var offsetSize = sizes >> 4;
-        var lengthSize = sizes & 0xF;
-        var more = r.U8();
-        var baseOffsetSize = more >> 4;
-        var indexSize = version is 1 or 2 ? more & 0xF : 0;
-        var count = version < 2 ? r.U16() : r.U32();
-        var result = new List<ItemLocation>();
-        for (var i = 0L; i < count; i++)
-        {
-            var id = version < 2 ? r.U16() : r.U32();
-            var method = version is 1 or 2 ? (int)(r.U16() & 0xF) : 0;
-            r.Skip(2); // data reference index
-            var baseOffset = r.Sized(baseOffsetSize);
-            var extentCount = r.U16();
-            var extents = new List<(long, long)>();
-            for (var e = 0; e < extentCount; e++)
-            {
-                if (indexSize > 0)
-                {
-                    r.Sized(indexSize);
-                }
-
-                extents.Add((r.Sized(offsetSize), r.Sized(lengthSize)));
-            }
-
-            result.Add(new ItemLocation(id, method, baseOffset, extents));
-        }
-
-        return result;
-    }
-
     /// <summary>An item entry: where its type, flags and strings (name, content type, encoding) lie in the file.</summary>
     private sealed record ItemInfo(long Id, bool IsMetadata, long TypeOffset, long FlagsOffset, long StringsStart, long StringsEnd);
 
-    private sealed record ItemLocation(long ItemId, int ConstructionMethod, long BaseOffset, List<(long Offset, long Length)> Extents);
-
-    private sealed class Cursor(byte[] bytes)
+    private static List<HeifItemLocation> ParseLocations(byte[] payload)
     {
-        private int _pos;
-
-        public byte U8() => Take(1)[0];
-
-        public long U16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
-
-        public long U32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
-
-        public long Sized(int size) => size switch
+        try
         {
-            0 => 0,
-            4 => U32(),
-            8 => (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(Take(8)), long.MaxValue),
-            _ => throw StrippingException.Unreadable("the HEIF item locations use an invalid field size"),
-        };
-
-        public void Skip(int n) => Take(n);
-
-        private ReadOnlySpan<byte> Take(int n)
+            return HeifItemLocation.Parse(payload);
+        }
+        catch (UnreadableMetadataException e)
         {
-            if (_pos + n > bytes.Length)
-            {
-                throw StrippingException.Unreadable("the HEIF item locations are truncated");
-            }
-
-            var span = bytes.AsSpan(_pos, n);
-            _pos += n;
-            return span;
+            throw StrippingException.Unreadable(e.Message);
         }
     }
 }

@@ -166,21 +166,14 @@ public sealed partial class ItemRescreening(
             return decision.Refused(stripped.ReasonCode!);
         }
 
-        await BlobPlacement.PlaceAsync(
+        await BlobPlacement.UploadAsync(
             storage.Approved,
             item.Location,
             tag,
             c => BlobPlacement.HashAsync(original, etag, c),
-            async (blob, c) =>
-            {
-                copy.Position = 0;
-                await blob.UploadAsync(copy, new BlobUploadOptions
-                {
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = item.ContentType },
-                    Metadata = UploadScreening.Metadata(tag, UploadScreening.StrippedCopy, decision.Channels),
-                }, c);
-            },
+            copy,
+            item.ContentType,
+            UploadScreening.Metadata(tag, UploadScreening.StrippedCopy, decision.Channels),
             ct);
         return decision;
     }

@@ -67,6 +67,27 @@ internal static class BlobPlacement
         throw new InvalidOperationException($"No free name for {name} in {container.Name}.");
     }
 
+    /// <summary>Uploads a finished copy (a seekable stream) under <paramref name="name"/> or its hash-suffixed form.</summary>
+    public static Task<string> UploadAsync(
+        BlobContainerClient container,
+        string name,
+        string sourceETag,
+        Func<CancellationToken, Task<string>> contentHash,
+        Stream copy,
+        string contentType,
+        IDictionary<string, string> metadata,
+        CancellationToken cancellationToken) =>
+        PlaceAsync(container, name, sourceETag, contentHash, async (blob, ct) =>
+        {
+            copy.Position = 0;
+            await blob.UploadAsync(copy, new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Metadata = metadata,
+            }, ct);
+        }, cancellationToken);
+
     /// <summary>
     /// Removes a copy that an earlier delivery of the same upload wrote under a different outcome (the
     /// register changed in between): the item must end in exactly one place, and never stay published.

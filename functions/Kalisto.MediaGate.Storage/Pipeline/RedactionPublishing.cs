@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Azure;
 using Azure.Storage.Blobs.Models;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Publishing;
@@ -85,21 +84,14 @@ public sealed partial class RedactionPublishing(
 
         // A copy this upload left in approved under an earlier, unredacted decision must not stay.
         await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, item.SourceETag, cancellationToken, keepKind: UploadScreening.RedactedCopy);
-        await BlobPlacement.PlaceAsync(
+        await BlobPlacement.UploadAsync(
             storage.Approved,
             item.Location,
             item.SourceETag,
             ct => BlobPlacement.HashAsync(original, properties.ETag, ct),
-            async (blob, ct) =>
-            {
-                derivative.Position = 0;
-                await blob.UploadAsync(derivative, new BlobUploadOptions
-                {
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = item.ContentType },
-                    Metadata = UploadScreening.Metadata(item.SourceETag, UploadScreening.RedactedCopy, item.Channels),
-                }, ct);
-            },
+            derivative,
+            item.ContentType,
+            UploadScreening.Metadata(item.SourceETag, UploadScreening.RedactedCopy, item.Channels),
             cancellationToken);
         var published = item with { RedactionPending = false };
         await catalog.UpdateAsync(published, cancellationToken);

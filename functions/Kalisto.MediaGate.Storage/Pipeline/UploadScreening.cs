@@ -151,21 +151,14 @@ public sealed partial class UploadScreening(
             return (refused, await QuarantineAsync(upload, etag, location, cancellationToken));
         }
 
-        var placed = await BlobPlacement.PlaceAsync(
+        var placed = await BlobPlacement.UploadAsync(
             storage.Approved,
             location,
             tag,
             ct => BlobPlacement.HashAsync(upload, etag, ct),
-            async (blob, ct) =>
-            {
-                copy.Position = 0;
-                await blob.UploadAsync(copy, new BlobUploadOptions
-                {
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                    Metadata = Metadata(tag, StrippedCopy, result.Decision.Channels),
-                }, ct);
-            },
+            copy,
+            contentType,
+            Metadata(tag, StrippedCopy, result.Decision.Channels),
             cancellationToken);
 
         return (result.Decision, placed);

@@ -44,7 +44,7 @@ internal static class HeifTagReader
             return;
         }
 
-        foreach (var location in Locations(IsoBoxReader.Payload(stream, iloc, tags)))
+        foreach (var location in HeifItemLocation.Parse(IsoBoxReader.Payload(stream, iloc, tags)))
         {
             if (!wanted.TryGetValue(location.ItemId, out var item))
             {
@@ -74,7 +74,7 @@ internal static class HeifTagReader
         }
     }
 
-    private static byte[] ItemData(Stream stream, ItemLocation location, IsoBox idat, TagCollector tags)
+    private static byte[] ItemData(Stream stream, HeifItemLocation location, IsoBox idat, TagCollector tags)
     {
         using var data = new MemoryStream();
         foreach (var (offset, length) in location.Extents)
@@ -152,82 +152,5 @@ internal static class HeifTagReader
         return text;
     }
 
-    private static List<ItemLocation> Locations(byte[] p)
-    {
-        var r = new BigEndianCursor(p);
-        var version = r.U8();
-        r.Skip(3);
-        var sizes = r.U8();
-        var offsetSize = sizes >> 4;
-        var lengthSize = sizes & 0xF;
-        var more = r.U8();
-        var baseOffsetSize = more >> 4;
-        var indexSize = version is 1 or 2 ? more & 0xF : 0;
-        var count = version < 2 ? r.U16() : r.U32();
-        var result = new List<ItemLocation>();
-        for (var i = 0L; i < count; i++)
-        {
-            var id = version < 2 ? r.U16() : r.U32();
-            var method = 0;
-            if (version is 1 or 2)
-            {
-                method = (int)(r.U16() & 0xF);
-            }
-
-            r.Skip(2); // data reference index
-            var baseOffset = r.Sized(baseOffsetSize);
-            var extentCount = r.U16();
-            var extents = new List<(long, long)>();
-            for (var e = 0; e < extentCount; e++)
-            {
-                if (indexSize > 0)
-                {
-                    r.Sized(indexSize);
-                }
-
-                extents.Add((r.Sized(offsetSize), r.Sized(lengthSize)));
-            }
-
-            result.Add(new ItemLocation(id, method, baseOffset, extents));
-        }
-
-        return result;
-    }
-
     private sealed record ItemInfo(long Id, string Type, string ContentType);
-
-    private sealed record ItemLocation(long ItemId, int ConstructionMethod, long BaseOffset, List<(long Offset, long Length)> Extents);
-
-    private sealed class BigEndianCursor(byte[] bytes)
-    {
-        private int _pos;
-
-        public byte U8() => Take(1)[0];
-
-        public long U16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
-
-        public long U32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
-
-        public long Sized(int size) => size switch
-        {
-            0 => 0,
-            4 => U32(),
-            8 => (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(Take(8)), long.MaxValue),
-            _ => throw new UnreadableMetadataException("the HEIF item locations use an invalid field size"),
-        };
-
-        public void Skip(int n) => Take(n);
-
-        private ReadOnlySpan<byte> Take(int n)
-        {
-            if (_pos + n > bytes.Length)
-            {
-                throw new UnreadableMetadataException("the HEIF item locations are truncated");
-            }
-
-            var span = bytes.AsSpan(_pos, n);
-            _pos += n;
-            return span;
-        }
-    }
 }
