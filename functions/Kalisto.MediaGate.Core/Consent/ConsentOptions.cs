@@ -8,9 +8,14 @@ public sealed class ConsentOptions
 {
     public const string Section = "MediaGate:Consent";
 
-    /// <summary>The channels consent can be given for.</summary>
-    [MinLength(1)]
-    public IList<string> Channels { get; init; } = ["schoolguide", "newsletter", "website", "socialmedia", "parentportal"];
+    /// <summary>The channels of SPEC §4, used when none are configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultChannels = ["schoolguide", "newsletter", "website", "socialmedia", "parentportal"];
+
+    /// <summary>
+    /// The channels consent can be given for; empty means <see cref="DefaultChannels"/>. (Empty by default
+    /// because configuration binding adds to a list rather than replacing it.)
+    /// </summary>
+    public IList<string> Channels { get; init; } = [];
 
     /// <summary>What a subject ID looks like (case-insensitive).</summary>
     [Required]
@@ -25,7 +30,7 @@ public sealed class ConsentOptions
 
     /// <summary>The configured channels, deduplicated, lower case and sorted.</summary>
     public IReadOnlyList<string> ChannelSet() =>
-        [.. Channels.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().Order(StringComparer.Ordinal)];
+        [.. (Channels.Count > 0 ? (IEnumerable<string>)Channels : DefaultChannels).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>The calendar day at <paramref name="now"/> in the schools' time zone.</summary>
     public DateOnly Today(DateTimeOffset now) =>
