@@ -6,6 +6,7 @@ using Kalisto.MediaGate.Imaging.Stripping;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Api;
 using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
@@ -72,6 +73,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ItemRescreening>();
         services.TryAddSingleton<ConsentExpiry>();
         services.TryAddSingleton<AuditExport>();
+        services.TryAddSingleton<SchoolApi>();
         return services;
     }
 

@@ -24,14 +24,17 @@ public static class ConsentCsv
         ["school", "subject_id", "kind", "display_name", "channels", "valid_from", "valid_until", "withdrawn_on", "evidence"];
 
 
-    /// <summary>Reads a CSV (UTF-8 with or without BOM). All or nothing: any error and no record is returned.</summary>
-    public static ConsentCsvResult Read(Stream csv, ConsentOptions options)
+    /// <summary>
+    /// Reads a CSV (UTF-8 with or without BOM). All or nothing: any error and no record is returned.
+    /// With <paramref name="school"/>, the register of that one school: a row of another school is an error on its line.
+    /// </summary>
+    public static ConsentCsvResult Read(Stream csv, ConsentOptions options, string? school = null)
     {
         using var text = new StreamReader(csv, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        return Read(text, options);
+        return Read(text, options, school);
     }
 
-    public static ConsentCsvResult Read(TextReader text, ConsentOptions options)
+    public static ConsentCsvResult Read(TextReader text, ConsentOptions options, string? school = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConsentCsvError>();
@@ -87,7 +90,11 @@ public static class ConsentCsv
                     new ConsentFields(Field("school"), Field("subject_id"), Field("kind"), Field("display_name"), Field("channels"), Field("valid_from"), Field("valid_until"), Field("withdrawn_on"), Field("evidence")),
                     options,
                     (field, message) => errors.Add(new ConsentCsvError(line, field, message)));
-                if (record is not null && seen.TryGetValue((record.School, record.SubjectId), out var firstLine))
+                if (record is not null && school is not null && record.School != school)
+                {
+                    errors.Add(new ConsentCsvError(line, "school", $"'{record.School}' is not the school of this import ('{school}')"));
+                }
+                else if (record is not null && seen.TryGetValue((record.School, record.SubjectId), out var firstLine))
                 {
                     errors.Add(new ConsentCsvError(line, "subject_id", $"{record.School} {record.SubjectId} is also on line {firstLine}"));
                 }

@@ -72,6 +72,22 @@ public sealed class ConsentCsvTests
     }
 
     [Fact]
+    public void A_school_register_refuses_rows_of_another_school_on_their_line_with_every_other_error()
+    {
+        var csv = Header + Good + "het-anker,LL-2001,pupil,Daan,website,2026-08-01,2027-07-31,,f\n" + "de-wilg,LL-1003,pupil,Lotte,website,nodate,2027-07-31,,f\n";
+
+        var result = ConsentCsv.Read(new StringReader(csv), new ConsentOptions(), school: "de-wilg");
+
+        Assert.Empty(result.Records);
+        Assert.Equal(2, result.Errors.Count);
+        var school = Assert.Single(result.Errors, e => e.Field == "school");
+        Assert.Equal(3, school.Line);
+        Assert.Contains("'het-anker' is not the school of this import ('de-wilg')", school.Message, StringComparison.Ordinal);
+        Assert.Contains(result.Errors, e => e is { Line: 4, Field: "valid_from" });
+        Assert.True(ConsentCsv.Read(new StringReader(Header + Good), new ConsentOptions(), school: "de-wilg").IsValid);
+    }
+
+    [Fact]
     public void Wrong_header_is_one_clear_error()
     {
         var result = Read("school,subject,kind\nde-wilg,LL-1001,pupil\n");

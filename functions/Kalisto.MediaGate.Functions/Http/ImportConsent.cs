@@ -1,0 +1,18 @@
+using Kalisto.MediaGate.Storage.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Kalisto.MediaGate.Functions.Http;
+
+/// <summary>
+/// <c>POST schools/{school}/consent/import</c>: the school's register as CSV (<c>text/csv</c>), all or nothing.
+/// </summary>
+public sealed class ImportConsent(SchoolApi api)
+{
+    [Function(nameof(ImportConsent))]
+    public Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "schools/{school}/consent/import")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        api.ImportConsentAsync(school, request.ToApiRequest(), cancellationToken).ToHttpResultAsync();
+}

@@ -1,0 +1,20 @@
+using Kalisto.MediaGate.Storage.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Kalisto.MediaGate.Functions.Http;
+
+/// <summary>
+/// <c>PUT schools/{school}/consent/{subjectId}</c>: adds or replaces a record (JSON), checked as a CSV row is;
+/// the history is kept and the subject's items are queued for re-screening.
+/// </summary>
+public sealed class PutConsent(SchoolApi api)
+{
+    [Function(nameof(PutConsent))]
+    public Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "schools/{school}/consent/{subjectId}")] HttpRequest request,
+        string school,
+        string subjectId,
+        CancellationToken cancellationToken) =>
+        api.PutConsentAsync(school, subjectId, request.ToApiRequest(), cancellationToken).ToHttpResultAsync();
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Screening;
+using Kalisto.MediaGate.Storage.Tables;
+
+namespace Kalisto.MediaGate.Storage.Api;
+
+/// <summary>
+/// The API's JSON: snake_case names, as the register's CSV columns and the audit CSV have them; dates
+/// yyyy-MM-dd, moments yyyy-MM-ddTHH:mm:ssZ; absent optional values left out.
+/// </summary>
+public static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    internal static string Moment(DateTimeOffset moment) =>
+        moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
+
+/// <summary>A consent record (SPEC §4) with its version; the only resource that holds a display name.</summary>
+public sealed record ConsentResource(
+    string School,
+    string SubjectId,
+    string Kind,
+    string DisplayName,
+    IReadOnlyList<string> Channels,
+    string ValidFrom,
+    string ValidUntil,
+    string? WithdrawnOn,
+    string? Evidence,
+    long Version)
+{
+    public static ConsentResource From(ConsentRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new(
+            record.School,
+            record.SubjectId,
+            record.Kind == SubjectKind.Staff ? "staff" : "pupil",
+            record.DisplayName,
+            record.Channels,
+            ConsentFields.Format(record.ValidFrom),
+            ConsentFields.Format(record.ValidUntil),
+            record.WithdrawnOn is { } withdrawn ? ConsentFields.Format(withdrawn) : null,
+            record.Evidence,
+            record.Version);
+    }
+}
+
+/// <summary>The outcome of an import: how many records were added, changed and left as they were.</summary>
+public sealed record ImportResource(int Added, int Changed, int Unchanged);
+
+/// <summary>A reason code and, for a reason about one subject, its ID.</summary>
+public sealed record ReasonResource(string Code, string? Subject)
+{
+    public static IReadOnlyList<ReasonResource> From(IEnumerable<Reason> reasons) => [.. reasons.Select(r => new ReasonResource(r.Code, r.Subject))];
+}
+
+/// <summary>An item's current state: subject IDs only, never names (the tags that hold names are not part of it).</summary>
+public sealed record ItemResource(
+    string ItemKey,
+    string Path,
+    string State,
+    IReadOnlyList<string> Channels,
+    IReadOnlyList<ReasonResource> Reasons,
+    IReadOnlyList<string> Subjects,
+    IReadOnlyList<string>? RedactedSubjects,
+    bool? RedactionPending,
+    string DecidedAt)
+{
+    public static ItemResource From(ItemState item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new(
+            item.Key,
+            item.Location,
+            item.StateName,
+            item.Channels,
+            ReasonResource.From(item.Reasons),
+            item.Subjects,
+            item.Outcome == Outcome.Redacted ? item.RedactedSubjects : null,
+            item.RedactionPending ? true : null,
+            ApiJson.Moment(item.DecidedAt));
+    }
+}
+
+/// <summary>One decision of the audit trail, with the consent record versions it used.</summary>
+public sealed record DecisionResource(
+    string Trigger,
+    string Outcome,
+    IReadOnlyList<string> Channels,
+    IReadOnlyList<ReasonResource> Reasons,
+    IReadOnlyList<string> Subjects,
+    IReadOnlyList<string>? RedactedSubjects,
+    IReadOnlyDictionary<string, long> ConsentVersions,
+    string DecidedAt)
+{
+    public static DecisionResource From(DecisionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var decision = record.Decision;
+        return new(
+            record.Trigger,
+            ScreeningMetrics.OutcomeName(decision.Outcome),
+            decision.Channels,
+            ReasonResource.From(decision.Reasons),
+            decision.Subjects,
+            decision.Outcome == Decisions.Outcome.Redacted ? decision.RedactedSubjects : null,
+            new SortedDictionary<string, long>(decision.ConsentVersions.ToDictionary(), StringComparer.Ordinal),
+            ApiJson.Moment(decision.DecidedAt));
+    }
+}
+
+/// <summary>An item and every decision about it, oldest first.</summary>
+public sealed record ItemAuditResource(string ItemKey, string Path, string State, IReadOnlyList<DecisionResource> Decisions);

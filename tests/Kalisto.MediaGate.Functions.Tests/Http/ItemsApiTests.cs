@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Functions.Http;
+using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using static Kalisto.MediaGate.Tests.Support.HttpCalls;
+
+namespace Kalisto.MediaGate.Functions.Tests.Http;
+
+/// <summary>
+/// The review list, an item's audit trail and the audit CSV, on items screened through <c>ScreenUpload</c>:
+/// at 23:30 UTC on 26 November 2026, which is already 27 November in Amsterdam.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ItemsApiTests(Azurite azurite)
+{
+    private static readonly DateTimeOffset ScreenedAt = new(2026, 11, 26, 23, 30, 0, TimeSpan.Zero);
+
+    private static readonly string[] Names = ["Emma", "Vries", "Noah", "Bakker", "Sanne", "Jansen"];
+
+    private const string Relay = "de-wilg/sportdag/estafette.jpg";  // Emma (withdrawn, by name) and LL-1002
+    private const string Finish = "de-wilg/sportdag/finish.jpg";    // LL-1002
+    private const string Untagged = "de-wilg/groep3/IMG_0001.jpg";
+    private const string OtherSchool = "het-anker/sportdag/finish.jpg";
+
+    [Fact]
+    public async Task The_review_list_is_the_schools_quarantined_items_with_subject_ids_and_no_names()
+    {
+        var clock = new FixedClock(ScreenedAt);
+        await using var host = await ScreenedAsync(clock);
+
+        var review = await host.AnswerAsync(host.Function<ListItems>().RunAsync(Request(), "de-wilg", default));
+        var approved = await host.AnswerAsync(host.Function<ListItems>().RunAsync(Query("?state=approved"), "de-wilg", default));
+        var redacted = await host.AnswerAsync(host.Function<ListItems>().RunAsync(Query("?state=Redacted"), "de-wilg", default));
+
+        Assert.Equal(200, review.Status);
+        Assert.StartsWith("application/json", review.ContentType, StringComparison.Ordinal);
+        var items = review.Json().EnumerateArray().ToList();
+        Assert.Equal([Untagged, Relay], items.Select(i => i.GetProperty("path").GetString()));
+        Assert.All(items, i => Assert.Equal("quarantined", i.GetProperty("state").GetString()));
+        Assert.All(items, i => Assert.Equal(ItemKey.For(i.GetProperty("path").GetString()!), i.GetProperty("item_key").GetString()));
+        Assert.All(items, i => Assert.Equal("2026-11-26T23:30:00Z", i.GetProperty("decided_at").GetString()));
+        var relay = items[1];
+        Assert.Equal(["LL-1001", "LL-1002"], Strings(relay.GetProperty("subjects")));
+        Assert.Empty(Strings(relay.GetProperty("channels")));
+        var reason = Assert.Single(relay.GetProperty("reasons").EnumerateArray());
+        Assert.Equal(("consent-withdrawn", "LL-1001"), (reason.GetProperty("code").GetString(), reason.GetProperty("subject").GetString()));
+        var untagged = Assert.Single(items[0].GetProperty("reasons").EnumerateArray());
+        Assert.Equal("untagged", untagged.GetProperty("code").GetString());
+        Assert.False(untagged.TryGetProperty("subject", out _));
+        foreach (var name in Names)
+        {
+            Assert.DoesNotContain(name, review.Body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(name, approved.Body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var published = Assert.Single(approved.Json().EnumerateArray());
+        Assert.Equal(Finish, published.GetProperty("path").GetString());
+        Assert.Equal(["newsletter", "parentportal", "schoolguide", "socialmedia", "website"], Strings(published.GetProperty("channels")));
+        Assert.Empty(published.GetProperty("reasons").EnumerateArray());
+        Assert.Equal(200, redacted.Status);
+        Assert.Empty(redacted.Json().EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_items_audit_trail_lists_its_decisions_oldest_first_with_the_consent_versions_used()
+    {
+        var clock = new FixedClock(ScreenedAt);
+        await using var host = await ScreenedAsync(clock);
+        clock.Now = ScreenedAt.AddHours(12);
+        var withdrawal = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(Request(), "de-wilg", "LL-1002", default));
+        Assert.Equal(200, withdrawal.Status);
+        var rescreen = host.Function<RescreenItems>();
+        var (handled, failed) = await QueueDrain.RunAsync(host.Services.GetRequiredService<MediaStorage>().RescreenQueue, rescreen.RunAsync, 1, default);
+        Assert.Equal((1, 0), (handled, failed));
+
+        var answer = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(Request(), "de-wilg", ItemKey.For(Finish), default));
+
+        Assert.Equal(200, answer.Status);
+        var audit = answer.Json();
+        Assert.Equal(ItemKey.For(Finish), audit.GetProperty("item_key").GetString());
+        Assert.Equal(Finish, audit.GetProperty("path").GetString());
+        Assert.Equal("quarantined", audit.GetProperty("state").GetString());
+        var decisions = audit.GetProperty("decisions").EnumerateArray().ToList();
+        Assert.Equal(2, decisions.Count);
+        var (upload, after) = (decisions[0], decisions[1]);
+        Assert.Equal(("upload", "approved", "2026-11-26T23:30:00Z"), (upload.GetProperty("trigger").GetString(), upload.GetProperty("outcome").GetString(), upload.GetProperty("decided_at").GetString()));
+        Assert.Equal(1, upload.GetProperty("consent_versions").GetProperty("LL-1002").GetInt64());
+        Assert.Equal(5, upload.GetProperty("channels").GetArrayLength());
+        Assert.Equal(("rescreen", "quarantined", "2026-11-27T11:30:00Z"), (after.GetProperty("trigger").GetString(), after.GetProperty("outcome").GetString(), after.GetProperty("decided_at").GetString()));
+        Assert.Equal(2, after.GetProperty("consent_versions").GetProperty("LL-1002").GetInt64());
+        Assert.Equal(0, after.GetProperty("channels").GetArrayLength());
+        var reason = Assert.Single(after.GetProperty("reasons").EnumerateArray());
+        Assert.Equal(("consent-withdrawn", "LL-1002"), (reason.GetProperty("code").GetString(), reason.GetProperty("subject").GetString()));
+        Assert.Equal(["LL-1002"], Strings(after.GetProperty("subjects")));
+    }
+
+    [Fact]
+    public async Task The_audit_of_an_unknown_item_or_of_another_schools_item_is_404()
+    {
+        await using var host = await ScreenedAsync(new FixedClock(ScreenedAt));
+
+        var unknown = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(Request(), "de-wilg", ItemKey.For("de-wilg/nothing.jpg"), default));
+        var elsewhere = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(Request(), "de-wilg", ItemKey.For(OtherSchool), default));
+        var own = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(Request(), "het-anker", ItemKey.For(OtherSchool), default));
+
+        Assert.Equal((404, "application/problem+json"), (unknown.Status, unknown.ContentType));
+        Assert.Equal((404, "application/problem+json"), (elsewhere.Status, elsewhere.ContentType));
+        Assert.Equal(200, own.Status);
+    }
+
+    [Fact]
+    public async Task The_audit_csv_holds_the_schools_decisions_of_the_days_asked_for_in_Amsterdam_time()
+    {
+        await using var host = await ScreenedAsync(new FixedClock(ScreenedAt));
+
+        var day = await host.AnswerAsync(host.Function<ExportAudit>().RunAsync(Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
+        var dayBefore = await host.AnswerAsync(host.Function<ExportAudit>().RunAsync(Query("?from=2026-11-01&to=2026-11-26"), "de-wilg", default));
+
+        Assert.Equal(200, day.Status);
+        Assert.Equal("text/csv; charset=utf-8", day.ContentType);
+        Assert.Contains("audit-de-wilg-2026-11-27-2026-11-27.csv", day.Headers.ContentDisposition.ToString(), StringComparison.Ordinal);
+        var lines = Lines(day.Body);
+        Assert.Equal(string.Join(',', Storage.Lifecycle.AuditExport.Header), lines[0]);
+        Assert.Equal(3, lines.Count - 1);
+        Assert.All(lines.Skip(1), l => Assert.StartsWith("2026-11-26T23:30:00Z,de-wilg,", l, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(Finish, StringComparison.Ordinal) && l.Contains(",upload,approved,LL-1002,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(Relay, StringComparison.Ordinal) && l.Contains("consent-withdrawn:LL-1001", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("het-anker", StringComparison.Ordinal));
+        Assert.All(Names, name => Assert.DoesNotContain(name, day.Body, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(200, dayBefore.Status);
+        Assert.Single(Lines(dayBefore.Body));
+    }
+
+    /// <summary>A school's register (Emma withdrawn) and four uploads screened through the function.</summary>
+    private async Task<FunctionsHost> ScreenedAsync(FixedClock clock)
+    {
+        var host = await FunctionsHost.StartAsync(azurite, clock: clock);
+        var register = host.Services.GetRequiredService<TableConsentRegister>();
+        await register.ImportAsync(
+        [
+            Person("de-wilg", "LL-1001", "Emma de Vries") with { WithdrawnOn = new DateOnly(2026, 9, 1) },
+            Person("de-wilg", "LL-1002", "Noah Bakker"),
+            Person("het-anker", "LL-1002", "Noah Bakker"),
+        ], "test", default);
+        var storage = host.Services.GetRequiredService<MediaStorage>();
+        var uploads = new Dictionary<string, string>
+        {
+            [Relay] = "xmp-personinimage.jpg",
+            [Finish] = "xmp-lr-hierarchical.jpg",
+            [Untagged] = "untagged.jpg",
+            [OtherSchool] = "xmp-lr-hierarchical.jpg",
+        };
+        var screen = host.Function<ScreenUpload>();
+        foreach (var (name, fixture) in uploads)
+        {
+            await storage.Uploads.UploadFixtureAsync(name, fixture);
+            await screen.RunAsync(storage.Uploads.GetBlobClient(name), name, default);
+        }
+
+        return host;
+    }
+
+    private static ConsentRecord Person(string school, string subject, string name) => new()
+    {
+        School = school,
+        SubjectId = subject,
+        Kind = SubjectKind.Pupil,
+        DisplayName = name,
+        Channels = ["newsletter", "parentportal", "schoolguide", "socialmedia", "website"],
+        ValidFrom = new DateOnly(2026, 8, 1),
+        ValidUntil = new DateOnly(2027, 7, 31),
+        Evidence = "form-" + subject,
+    };
+
+    private static List<string?> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
+
+    private static List<string> Lines(string csv) => [.. csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+}
