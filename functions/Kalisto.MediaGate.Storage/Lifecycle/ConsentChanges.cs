@@ -19,7 +19,19 @@ public sealed partial class ConsentChanges(
     /// <summary>Adds or replaces records (validated as a whole before) and queues the re-screens.</summary>
     public async Task<ImportSummary> ImportAsync(IReadOnlyList<ConsentRecord> records, string changedBy, CancellationToken cancellationToken)
     {
-        var summary = await register.ImportAsync(records, changedBy, cancellationToken);
+        ImportSummary summary;
+        try
+        {
+            summary = await register.ImportAsync(records, changedBy, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Part of the import may be written: those records would count as unchanged when it is run
+            // again, and get no re-screen then. Re-screening a subject that did not change is harmless.
+            await QueueAsync(records.Select(r => new SubjectRef(r.School, r.SubjectId)), RescreenRequest.ConsentChange, CancellationToken.None);
+            throw;
+        }
+
         await QueueAsync(summary.ChangedSubjects, RescreenRequest.ConsentChange, cancellationToken);
         return summary;
     }

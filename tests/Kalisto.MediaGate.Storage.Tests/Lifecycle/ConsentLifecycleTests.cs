@@ -140,6 +140,22 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
         Assert.Equal(["de-wilg/emma.jpg"], await storage.Quarantine.NamesAsync());
     }
 
+    [Fact]
+    public async Task An_import_that_fails_half_way_still_queues_the_re_screens()
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        var people = new[] { Pipelines.Person("de-wilg", "LL-1001", "Emma de Vries"), Pipelines.Person("de-wilg", "LL-1002", "Noah Bakker") };
+        var writes = 0;
+        fault.FailWhen(r => r.Uri.Path.Contains("/" + storage.Consent.Name, StringComparison.Ordinal) && r.Method != Azure.Core.RequestMethod.Get && ++writes > 1);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => services.GetRequiredService<ConsentChanges>().ImportAsync(people, "test", CancellationToken.None));
+
+        var queued = (await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value.Select(m => RescreenRequest.Parse(m.MessageText).SubjectId).Order();
+        Assert.Equal(["LL-1001", "LL-1002"], queued);
+    }
+
     private async Task<(MediaStorage Storage, ServiceProvider Services, FixedClock Clock)> StartAsync(FixedClock? clock = null)
     {
         clock ??= new FixedClock(Pipelines.Now);
