@@ -107,7 +107,7 @@ public sealed partial class ItemRescreening(
             && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects);
         if (redactionStillValid)
         {
-            await SetChannelsAsync(item.Location, decision.Channels, ct);
+            await SetChannelsAsync(item.Location, tag, decision.Channels, ct);
         }
         else if (decision.Outcome == Outcome.Redacted)
         {
@@ -144,7 +144,7 @@ public sealed partial class ItemRescreening(
         var tag = item.SourceETag;
         if (await CopyKindAsync(storage.Approved, item.Location, tag, ct) == UploadScreening.StrippedCopy)
         {
-            await SetChannelsAsync(item.Location, decision.Channels, ct);
+            await SetChannelsAsync(item.Location, tag, decision.Channels, ct);
             return decision;
         }
 
@@ -205,15 +205,20 @@ public sealed partial class ItemRescreening(
             ct);
     }
 
-    private async Task SetChannelsAsync(string location, IReadOnlyList<string> channels, CancellationToken ct)
+    /// <summary>Sets the channels on this upload's copy in <c>approved</c> (never on another upload's copy of the same name).</summary>
+    private async Task SetChannelsAsync(string location, string tag, IReadOnlyList<string> channels, CancellationToken ct)
     {
-        var blob = storage.Approved.GetBlobClient(location);
-        var properties = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
-        var metadata = new Dictionary<string, string>(properties.Metadata, StringComparer.Ordinal)
+        var found = await BlobPlacement.FindAsync(storage.Approved, location, ct);
+        if (found is null || !found.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != tag)
+        {
+            return;
+        }
+
+        var metadata = new Dictionary<string, string>(found.Metadata, StringComparer.Ordinal)
         {
             [UploadScreening.ChannelsKey] = string.Join(';', channels),
         };
-        await blob.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.ETag }, ct);
+        await storage.Approved.GetBlobClient(location).SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = found.Properties.ETag }, ct);
     }
 
     /// <summary>The kind of this upload's copy in a container, or null when it has none there.</summary>

@@ -1,0 +1,75 @@
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Lifecycle;
+using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kalisto.MediaGate.Functions.Tests;
+
+/// <summary>The queue- and timer-triggered functions, given what the host would give them.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class QueueFunctionsTests(Azurite azurite)
+{
+    [Fact]
+    public async Task A_withdrawal_flows_through_RescreenItems_and_the_photo_leaves_approved()
+    {
+        await using var host = await FunctionsHost.StartAsync(azurite, clock: new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)));
+        var storage = host.Services.GetRequiredService<MediaStorage>();
+        var changes = host.Services.GetRequiredService<ConsentChanges>();
+        await changes.ImportAsync([Emma()], "test", CancellationToken.None);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
+        await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient("de-wilg/emma.jpg"), "de-wilg/emma.jpg", CancellationToken.None);
+        await DeliverRescreensAsync(host, storage);
+        Assert.Equal(["de-wilg/emma.jpg"], await storage.Approved.NamesAsync());
+
+        await changes.WithdrawAsync("de-wilg", "LL-1001", null, "test", CancellationToken.None);
+        await DeliverRescreensAsync(host, storage);
+
+        Assert.Empty(await storage.Approved.NamesAsync());
+        var item = Assert.Single(await host.Services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
+        Assert.Equal(Outcome.Quarantined, item.Outcome);
+    }
+
+    [Fact]
+    public async Task ExpireConsents_queues_a_re_screen_for_a_consent_that_ended()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        await using var host = await FunctionsHost.StartAsync(azurite, clock: clock);
+        var storage = host.Services.GetRequiredService<MediaStorage>();
+        await host.Services.GetRequiredService<ConsentChanges>().ImportAsync([Emma() with { ValidUntil = new DateOnly(2026, 11, 27) }], "test", CancellationToken.None);
+        await host.Function<ExpireConsents>().RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        await storage.RescreenQueue.ClearMessagesAsync();
+
+        clock.Now = clock.Now.AddDays(1);
+        await host.Function<ExpireConsents>().RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+
+        var message = Assert.Single((await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value);
+        var request = RescreenRequest.Parse(message.MessageText);
+        Assert.Equal(("de-wilg", "LL-1001", RescreenRequest.DatePassed), (request.School, request.SubjectId, request.Cause));
+    }
+
+    /// <summary>What the host does with the rescreen queue: each message to RescreenItems, as text.</summary>
+    private static async Task DeliverRescreensAsync(FunctionsHost host, MediaStorage storage)
+    {
+        var function = host.Function<RescreenItems>();
+        foreach (var message in (await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value)
+        {
+            await function.RunAsync(message.MessageText, CancellationToken.None);
+            await storage.RescreenQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+    }
+
+    private static ConsentRecord Emma() => new()
+    {
+        School = "de-wilg",
+        SubjectId = "LL-1001",
+        Kind = SubjectKind.Pupil,
+        DisplayName = "Emma de Vries",
+        Channels = ["newsletter", "website"],
+        ValidFrom = new DateOnly(2026, 8, 1),
+        ValidUntil = new DateOnly(2027, 7, 31),
+        Evidence = "form-2026-001",
+    };
+}
