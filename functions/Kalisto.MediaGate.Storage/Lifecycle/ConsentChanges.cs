@@ -60,7 +60,7 @@ public sealed partial class ConsentChanges(
     {
         foreach (var subject in subjects)
         {
-            await storage.RescreenQueue.SendMessageAsync(RescreenRequest.For(subject.School, subject.SubjectId, cause).ToMessage(), cancellationToken);
+            await storage.RescreenQueue.SendMessageAsync(new RescreenRequest(subject.School, subject.SubjectId, cause).ToMessage(), cancellationToken);
         }
     }
 

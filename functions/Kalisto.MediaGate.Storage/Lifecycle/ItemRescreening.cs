@@ -32,7 +32,7 @@ public sealed partial class ItemRescreening(
 {
     public const string Trigger = "rescreen";
 
-    /// <summary>Re-screens the items of the request's subject; returns how many changed state.</summary>
+    /// <summary>Re-screens the items of the request's subject; returns how many changed state (decisions recorded).</summary>
     public async Task<int> RescreenAsync(RescreenRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -46,7 +46,7 @@ public sealed partial class ItemRescreening(
         var changed = 0;
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
         {
-            if (await catalog.GetAsync(request.School, key, ct) is { } item && await DecideAgainAsync(item, records, request, ct))
+            if (await catalog.GetAsync(request.School, key, ct) is { } item && await DecideAgainAsync(item, records, ct))
             {
                 Interlocked.Increment(ref changed);
             }
@@ -55,7 +55,7 @@ public sealed partial class ItemRescreening(
         return changed;
     }
 
-    private async Task<bool> DecideAgainAsync(ItemState item, IReadOnlyList<ConsentRecord> records, RescreenRequest request, CancellationToken ct)
+    private async Task<bool> DecideAgainAsync(ItemState item, IReadOnlyList<ConsentRecord> records, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var decision = rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format));
@@ -64,11 +64,15 @@ public sealed partial class ItemRescreening(
             && decision.Reasons.SequenceEqual(item.Reasons)
             && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects);
         var next = item;
+        var recorded = false;
         if (!unchanged)
         {
-            next = await MoveAsync(item, decision, $"{item.Key}|{Trigger}|{request.Id}", ct);
-            metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
-            LogMoved(item.Location, item.StateName, next.StateName);
+            (next, recorded) = await MoveAsync(item, decision, TransitionKey(item, decision), ct);
+            if (recorded)
+            {
+                metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
+                LogMoved(item.Location, item.StateName, next.StateName);
+            }
         }
 
         // Only now, with the state recorded, the copies that no longer belong go. Also when nothing changed:
@@ -86,11 +90,24 @@ public sealed partial class ItemRescreening(
                 break;
         }
 
-        return !unchanged;
+        return recorded;
+    }
+
+    /// <summary>
+    /// The decision's key: the item, the state it replaces, and what it decides. The same transition
+    /// made twice (the message delivered again, or two subjects' re-screens reaching the same item at
+    /// once) has the same key, so the audit trail gets one row.
+    /// </summary>
+    private static string TransitionKey(ItemState item, ScreeningDecision decision)
+    {
+        var transition = string.Join('\n', item.DecisionKey, ScreeningMetrics.OutcomeName(decision.Outcome), string.Join(';', decision.Channels),
+            string.Join(';', decision.Reasons.Select(r => $"{r.Code}:{r.Subject}")), string.Join(';', decision.RedactedSubjects));
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(transition)))[..16];
+        return $"{item.Key}|{Trigger}|{hash}";
     }
 
     /// <summary>Writes the copy the new outcome needs, then records the decision and the new state.</summary>
-    private async Task<ItemState> MoveAsync(ItemState item, ScreeningDecision decision, string key, CancellationToken ct)
+    private async Task<(ItemState Next, bool Recorded)> MoveAsync(ItemState item, ScreeningDecision decision, string key, CancellationToken ct)
     {
         var tag = item.SourceETag;
         if (decision.Outcome == Outcome.Approved)
@@ -126,13 +143,13 @@ public sealed partial class ItemRescreening(
             DecidedAt = decision.DecidedAt,
             DecisionKey = key,
         };
-        await catalog.RecordAsync(new DecisionRecord(item.School, item.Key, item.Location, Trigger, key, tag, decision), next, ct);
+        var recorded = await catalog.RecordAsync(new DecisionRecord(item.School, item.Key, item.Location, Trigger, key, tag, decision), next, ct);
         if (next.RedactionPending)
         {
             await storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(next, decision, item.Tags.Format), ItemCatalog.Json), ct);
         }
 
-        return next;
+        return (next, recorded);
     }
 
     /// <summary>

@@ -66,15 +66,17 @@ public sealed class ItemCatalog(MediaStorage storage)
     /// deterministic for its trigger, and a row already there is left as it is (never updated in place);
     /// the item row and index rows are replaced with the same values.
     /// </summary>
-    public async Task RecordAsync(DecisionRecord decision, ItemState item, CancellationToken cancellationToken)
+    /// <returns>False when the decision row was there already (recorded by an earlier or a concurrent delivery).</returns>
+    public async Task<bool> RecordAsync(DecisionRecord decision, ItemState item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(item);
         // The decision first: a state is never recorded without the decision that led to it.
-        await AppendDecisionAsync(decision, cancellationToken);
+        var added = await AppendDecisionAsync(decision, cancellationToken);
         await Task.WhenAll(
             storage.Items.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken),
             IndexAsync(item, cancellationToken));
+        return added;
     }
 
     /// <summary>Replaces an item's state without a new decision (for example when its redaction is published).</summary>
@@ -151,7 +153,7 @@ public sealed class ItemCatalog(MediaStorage storage)
         return [.. decisions.OrderBy(d => d.Decision.DecidedAt).ThenBy(d => d.Key, StringComparer.Ordinal)];
     }
 
-    private async Task AppendDecisionAsync(DecisionRecord decision, CancellationToken cancellationToken)
+    private async Task<bool> AppendDecisionAsync(DecisionRecord decision, CancellationToken cancellationToken)
     {
         var entity = new DecisionEntity
         {
@@ -172,10 +174,12 @@ public sealed class ItemCatalog(MediaStorage storage)
         try
         {
             await storage.Decisions.AddEntityAsync(entity, cancellationToken);
+            return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             // Recorded by an earlier delivery of the same trigger: the audit trail keeps that row.
+            return false;
         }
     }
 

@@ -115,6 +115,29 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task Two_subjects_re_screened_at_once_record_one_decision_for_their_shared_photo()
+    {
+        var (storage, services, clock) = await StartAsync();
+        await using var _s = services;
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/samen.jpg", "xmp-personinimage.jpg"); // Emma (by name) and LL-1002
+        await ScreenAllAsync(services, "de-wilg/samen.jpg");
+        await DrainAsync(storage, services);
+        clock.Now = Pipelines.Now.AddHours(2);
+        await Pipelines.ImportPeopleAsync(services, change: p => p with { Channels = ["website"] });
+        var requests = (await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value.Select(m => RescreenRequest.Parse(m.MessageText)).ToList();
+        var rescreening = services.GetRequiredService<ItemRescreening>();
+
+        var changed = await Task.WhenAll(requests.Select(r => rescreening.RescreenAsync(r, CancellationToken.None)));
+
+        Assert.Equal(3, requests.Count);
+        Assert.Equal(1, changed.Sum());
+        var item = Assert.Single(await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
+        Assert.Equal(["website"], item.Channels);
+        Assert.Equal(2, (await services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", item.Key, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task A_crash_in_the_middle_of_a_move_then_redelivery_leaves_the_item_in_one_place()
     {
         var fault = new FaultInjection();
