@@ -187,9 +187,10 @@ public sealed class ImageRedactor : IImageRedactor
                 : Redact<Rgba32>(configuration, decoder, source, format, regions, cancellationToken);
             return (PublishResult.Success, output);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
+            // Stopped by the deadline (or the caller), whatever the decoder made of it: report it as such.
+            throw new OperationCanceledException(cancellationToken);
         }
         catch (IOException e) when (e is not EndOfStreamException)
         {

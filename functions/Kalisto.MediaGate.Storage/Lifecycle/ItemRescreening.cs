@@ -225,17 +225,28 @@ public sealed partial class ItemRescreening(
     /// <summary>Sets the channels on this upload's copy in <c>approved</c> (never on another upload's copy of the same name).</summary>
     private async Task SetChannelsAsync(string location, string tag, IReadOnlyList<string> channels, CancellationToken ct)
     {
-        var found = await BlobPlacement.FindAsync(storage.Approved, location, ct);
-        if (found is null || !found.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != tag)
+        for (var attempt = 1; ; attempt++)
         {
-            return;
-        }
+            var found = await BlobPlacement.FindAsync(storage.Approved, location, ct);
+            if (found is null || !found.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != tag)
+            {
+                return;
+            }
 
-        var metadata = new Dictionary<string, string>(found.Metadata, StringComparer.Ordinal)
-        {
-            [UploadScreening.ChannelsKey] = string.Join(';', channels),
-        };
-        await storage.Approved.GetBlobClient(location).SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = found.Properties.ETag }, ct);
+            var metadata = new Dictionary<string, string>(found.Metadata, StringComparer.Ordinal)
+            {
+                [UploadScreening.ChannelsKey] = string.Join(';', channels),
+            };
+            try
+            {
+                await storage.Approved.GetBlobClient(location).SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = found.Properties.ETag }, ct);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 3)
+            {
+                // Changed by a concurrent re-screen of the same item: read it again and set the channels on that.
+            }
+        }
     }
 
     /// <summary>The kind of this upload's copy in a container, or null when it has none there.</summary>
