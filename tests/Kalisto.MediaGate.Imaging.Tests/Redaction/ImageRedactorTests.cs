@@ -371,13 +371,15 @@ public sealed class ImageRedactorTests
     [Fact]
     public async Task Redaction_past_the_time_limit_is_refused_and_writes_nothing()
     {
-        var redactor = new ImageRedactor(Options.Create(new ImagingOptions { PixelWorkTimeout = TimeSpan.FromMilliseconds(1) }));
-        using var picture = Noisy(1600, 1200);
-        using var source = Jpeg(picture);
+        var redactor = new ImageRedactor(Options.Create(new ImagingOptions { PixelWorkTimeout = TimeSpan.FromMilliseconds(50) }));
+        using var picture = Noisy(160, 120);
+        using var jpeg = Jpeg(picture);
+        using var source = new StallingStream(jpeg); // the work cannot finish before the limit, however late its timer fires
         var output = new MemoryStream();
 
         var clock = Stopwatch.StartNew();
         var result = await redactor.RedactAsync(source, MediaFormat.Jpeg, [Face], output, CancellationToken.None);
+        source.Release();
 
         Assert.True(result.ReasonCode == ReasonCode.Unreadable, $"{result.ReasonCode} {result.Message} after {clock.ElapsedMilliseconds} ms, {output.Length} bytes");
         Assert.Contains("longer", result.Message, StringComparison.Ordinal);
@@ -440,5 +442,49 @@ public sealed class ImageRedactorTests
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A seekable stream whose reads wait until the test releases them: pixel work that hangs.</summary>
+    private sealed class StallingStream(Stream inner) : Stream
+    {
+        private volatile bool _released;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public void Release() => _released = true;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            for (var waited = 0; !_released && waited < 30_000; waited += 5)
+            {
+                Thread.Sleep(5);
+            }
+
+            return inner.Read(buffer, offset, count);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _released = true;
+            base.Dispose(disposing);
+        }
     }
 }
