@@ -268,13 +268,11 @@ public sealed class ImageRedactorTests
         // Only a header: decoding it would fail as unreadable, so too-large can only come from the header.
         using var source = PngHeaderOnly(20_000, 20_000);
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
 
         var (result, _) = await Redact(source, MediaFormat.Png, Face);
 
         Assert.Equal(ReasonCode.TooLarge, result.ReasonCode);
         Assert.Contains("20000x20000", result.Message, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"refusing took {clock.Elapsed}");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         Assert.True(allocated < 64 << 20, $"refusing allocated {allocated >> 20} MB");
     }
