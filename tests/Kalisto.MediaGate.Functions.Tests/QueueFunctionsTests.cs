@@ -1,4 +1,3 @@
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
@@ -18,7 +17,7 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         await using var host = await FunctionsHost.StartAsync(azurite, clock: new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)));
         var storage = host.Services.GetRequiredService<MediaStorage>();
         var changes = host.Services.GetRequiredService<ConsentChanges>();
-        await changes.ImportAsync([Emma()], "test", CancellationToken.None);
+        await changes.ImportAsync([Records.Valid("de-wilg", "LL-1001", "Emma de Vries", "newsletter", "website")], "test", CancellationToken.None);
         await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
         await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient("de-wilg/emma.jpg"), "de-wilg/emma.jpg", CancellationToken.None);
         await DeliverRescreensAsync(host, storage);
@@ -38,7 +37,7 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         var clock = new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
         await using var host = await FunctionsHost.StartAsync(azurite, clock: clock);
         var storage = host.Services.GetRequiredService<MediaStorage>();
-        await host.Services.GetRequiredService<ConsentChanges>().ImportAsync([Emma() with { ValidUntil = new DateOnly(2026, 11, 27) }], "test", CancellationToken.None);
+        await host.Services.GetRequiredService<ConsentChanges>().ImportAsync([Records.Valid("de-wilg", "LL-1001", "Emma de Vries", "newsletter", "website") with { ValidUntil = new DateOnly(2026, 11, 27) }], "test", CancellationToken.None);
         await host.Function<ExpireConsents>().RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
         await storage.RescreenQueue.ClearMessagesAsync();
 
@@ -60,16 +59,4 @@ public sealed class QueueFunctionsTests(Azurite azurite)
             await storage.RescreenQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
     }
-
-    private static ConsentRecord Emma() => new()
-    {
-        School = "de-wilg",
-        SubjectId = "LL-1001",
-        Kind = SubjectKind.Pupil,
-        DisplayName = "Emma de Vries",
-        Channels = ["newsletter", "website"],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        Evidence = "form-2026-001",
-    };
 }

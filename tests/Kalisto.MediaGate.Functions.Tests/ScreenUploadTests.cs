@@ -1,4 +1,3 @@
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;
@@ -15,7 +14,7 @@ public sealed class ScreenUploadTests(Azurite azurite)
     {
         await using var host = await FunctionsHost.StartAsync(azurite, clock: new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)));
         var storage = host.Services.GetRequiredService<MediaStorage>();
-        await host.Services.GetRequiredService<TableConsentRegister>().ImportAsync([Emma()], "test", CancellationToken.None);
+        await host.Services.GetRequiredService<TableConsentRegister>().ImportAsync([Records.Valid("de-wilg", "LL-1001", "Emma de Vries", "newsletter", "website")], "test", CancellationToken.None);
         await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
         await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/IMG_0002.jpg", "untagged.jpg");
 
@@ -40,16 +39,4 @@ public sealed class ScreenUploadTests(Azurite azurite)
 
         Assert.Contains("ApprovedContainer", error.Message, StringComparison.Ordinal);
     }
-
-    private static ConsentRecord Emma() => new()
-    {
-        School = "de-wilg",
-        SubjectId = "LL-1001",
-        Kind = SubjectKind.Pupil,
-        DisplayName = "Emma de Vries",
-        Channels = ["newsletter", "website"],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        Evidence = "form-2026-001",
-    };
 }

@@ -1,4 +1,5 @@
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Tests.Support;
 
 namespace Kalisto.MediaGate.Tests.Consent;
 
@@ -24,19 +25,4 @@ public sealed class InMemoryConsentRegisterTests
         Assert.Null(register.History[1].Old!.WithdrawnOn);
         Assert.Empty(await register.GetSchoolAsync("het-anker", CancellationToken.None));
     }
-}
-
-internal static class Records
-{
-    public static ConsentRecord Valid(string school, string subject, string name = "Emma de Vries", params string[] channels) => new()
-    {
-        School = school,
-        SubjectId = subject,
-        Kind = subject.StartsWith("MW", StringComparison.Ordinal) ? SubjectKind.Staff : SubjectKind.Pupil,
-        DisplayName = name,
-        Channels = channels.Length == 0 ? ["newsletter", "parentportal", "schoolguide", "socialmedia", "website"] : [.. channels.Order(StringComparer.Ordinal)],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        Evidence = "form-" + subject,
-    };
 }

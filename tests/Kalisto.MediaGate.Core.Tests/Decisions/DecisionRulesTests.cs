@@ -1,7 +1,7 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Tags;
-using Kalisto.MediaGate.Tests.Consent;
+using Kalisto.MediaGate.Tests.Support;
 
 namespace Kalisto.MediaGate.Tests.Decisions;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Functions.Http;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Tables;
@@ -141,9 +140,9 @@ public sealed class ItemsApiTests(Azurite azurite)
         var register = host.Services.GetRequiredService<TableConsentRegister>();
         await register.ImportAsync(
         [
-            Person("de-wilg", "LL-1001", "Emma de Vries") with { WithdrawnOn = new DateOnly(2026, 9, 1) },
-            Person("de-wilg", "LL-1002", "Noah Bakker"),
-            Person("het-anker", "LL-1002", "Noah Bakker"),
+            Records.Valid("de-wilg", "LL-1001", "Emma de Vries") with { WithdrawnOn = new DateOnly(2026, 9, 1) },
+            Records.Valid("de-wilg", "LL-1002", "Noah Bakker"),
+            Records.Valid("het-anker", "LL-1002", "Noah Bakker"),
         ], "test", default);
         var storage = host.Services.GetRequiredService<MediaStorage>();
         var uploads = new Dictionary<string, string>
@@ -162,18 +161,6 @@ public sealed class ItemsApiTests(Azurite azurite)
 
         return host;
     }
-
-    private static ConsentRecord Person(string school, string subject, string name) => new()
-    {
-        School = school,
-        SubjectId = subject,
-        Kind = SubjectKind.Pupil,
-        DisplayName = name,
-        Channels = ["newsletter", "parentportal", "schoolguide", "socialmedia", "website"],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        Evidence = "form-" + subject,
-    };
 
     private static List<string?> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
 

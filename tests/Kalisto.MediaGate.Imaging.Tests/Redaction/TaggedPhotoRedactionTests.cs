@@ -3,6 +3,7 @@ using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging.Redaction;
 using Kalisto.MediaGate.Tags;
+using Kalisto.MediaGate.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
@@ -42,7 +43,7 @@ public sealed class TaggedPhotoRedactionTests
             </rdf:Description>
             """);
         var tags = new TagReader().Read(photo, "klas.jpg");
-        var decision = new DecisionRules(new ConsentOptions()).Decide(tags, [Consent("LL-1001"), Consent("LL-1002", withdrawn: true)], new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), redactable: true);
+        var decision = new DecisionRules(new ConsentOptions()).Decide(tags, [Records.Valid(string.Empty, "LL-1001", "LL-1001", "newsletter", "website"), Records.Valid(string.Empty, "LL-1002", "LL-1002", "newsletter", "website") with { WithdrawnOn = new DateOnly(2026, 11, 1) }], new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), redactable: true);
 
         Assert.Equal(Outcome.Redacted, decision.Outcome);
         Assert.Equal(["LL-1002"], decision.RedactedSubjects);
@@ -80,17 +81,4 @@ public sealed class TaggedPhotoRedactionTests
             "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" + description + "</rdf:RDF></x:xmpmeta>"));
         return Encode(copy, new JpegEncoder { Quality = 95 });
     }
-
-    private static ConsentRecord Consent(string subject, bool withdrawn = false) => new()
-    {
-        School = string.Empty,
-        SubjectId = subject,
-        Kind = SubjectKind.Pupil,
-        DisplayName = subject,
-        Channels = ["newsletter", "website"],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        WithdrawnOn = withdrawn ? new DateOnly(2026, 11, 1) : null,
-        Evidence = "form-" + subject,
-    };
 }

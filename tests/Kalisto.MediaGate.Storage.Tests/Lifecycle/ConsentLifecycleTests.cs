@@ -169,7 +169,7 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
         var fault = new FaultInjection();
         var storage = await azurite.NewStorageAsync(fault);
         await using var services = Pipelines.Create(storage);
-        var people = new[] { Pipelines.Person("de-wilg", "LL-1001", "Emma de Vries"), Pipelines.Person("de-wilg", "LL-1002", "Noah Bakker") };
+        var people = new[] { Records.Valid("de-wilg", "LL-1001", "Emma de Vries"), Records.Valid("de-wilg", "LL-1002", "Noah Bakker") };
         var writes = 0;
         fault.FailWhen(r => r.Uri.Path.Contains("/" + storage.Consent.Name, StringComparison.Ordinal) && r.Method != Azure.Core.RequestMethod.Get && ++writes > 1);
 

@@ -37,22 +37,10 @@ internal static class Pipelines
         var register = services.GetRequiredService<Kalisto.MediaGate.Storage.Lifecycle.ConsentChanges>();
         ConsentRecord[] people =
         [
-            Person(school, "LL-1001", "Emma de Vries"),
-            Person(school, "LL-1002", "Noah Bakker"),
-            Person(school, "MW-2001", "Sanne Jansen") with { Kind = SubjectKind.Staff },
+            Records.Valid(school, "LL-1001", "Emma de Vries"),
+            Records.Valid(school, "LL-1002", "Noah Bakker"),
+            Records.Valid(school, "MW-2001", "Sanne Jansen"),
         ];
         await register.ImportAsync([.. people.Select(change ?? (p => p))], "test", CancellationToken.None);
     }
-
-    public static ConsentRecord Person(string school, string subject, string name) => new()
-    {
-        School = school,
-        SubjectId = subject,
-        Kind = SubjectKind.Pupil,
-        DisplayName = name,
-        Channels = ["newsletter", "parentportal", "schoolguide", "socialmedia", "website"],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        Evidence = "form-" + subject,
-    };
 }

@@ -13,9 +13,9 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
     public async Task Imported_records_read_back_per_school_with_every_field()
     {
         var register = new TableConsentRegister(await azurite.NewStorageAsync(), new FixedClock(Monday));
-        var emma = Valid("de-wilg", "LL-1001") with { WithdrawnOn = new DateOnly(2027, 1, 5) };
-        var daan = Valid("de-wilg", "MW-2001", "newsletter", "website") with { Kind = SubjectKind.Staff };
-        var other = Valid("het-anker", "LL-1001");
+        var emma = Records.Valid("de-wilg", "LL-1001") with { WithdrawnOn = new DateOnly(2027, 1, 5) };
+        var daan = Records.Valid("de-wilg", "MW-2001", "Daan Visser", "newsletter", "website");
+        var other = Records.Valid("het-anker", "LL-1001");
 
         var summary = await register.ImportAsync([emma, daan, other], "admin@kalisto.nl", CancellationToken.None);
 
@@ -33,12 +33,12 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
     {
         var clock = new FixedClock(Monday);
         var register = new TableConsentRegister(await azurite.NewStorageAsync(), clock);
-        var emma = Valid("de-wilg", "LL-1001");
+        var emma = Records.Valid("de-wilg", "LL-1001");
         await register.ImportAsync([emma], "admin@kalisto.nl", CancellationToken.None);
         clock.Now = Monday.AddDays(3);
 
         var withdrawn = emma with { WithdrawnOn = new DateOnly(2026, 11, 26) };
-        var summary = await register.ImportAsync([withdrawn, Valid("de-wilg", "LL-1002")], "office@de-wilg.nl", CancellationToken.None);
+        var summary = await register.ImportAsync([withdrawn, Records.Valid("de-wilg", "LL-1002")], "office@de-wilg.nl", CancellationToken.None);
 
         Assert.Equal((1, 1, 0), (summary.Added, summary.Changed, summary.Unchanged));
         Assert.Equal([new SubjectRef("de-wilg", "LL-1001"), new SubjectRef("de-wilg", "LL-1002")], summary.ChangedSubjects);
@@ -59,7 +59,7 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
     public async Task Importing_the_same_records_again_changes_nothing()
     {
         var register = new TableConsentRegister(await azurite.NewStorageAsync(), TimeProvider.System);
-        ConsentRecord[] records = [Valid("de-wilg", "LL-1001"), Valid("de-wilg", "LL-1002")];
+        ConsentRecord[] records = [Records.Valid("de-wilg", "LL-1001"), Records.Valid("de-wilg", "LL-1002")];
         await register.ImportAsync(records, "admin", CancellationToken.None);
 
         var again = await register.ImportAsync(records, "admin", CancellationToken.None);
@@ -75,21 +75,9 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
         var fault = new FaultInjection();
         var storage = await azurite.NewStorageAsync(fault);
         var register = new TableConsentRegister(storage, TimeProvider.System);
-        await register.ImportAsync([Valid("de-wilg", "LL-1001")], "admin", CancellationToken.None);
+        await register.ImportAsync([Records.Valid("de-wilg", "LL-1001")], "admin", CancellationToken.None);
         fault.FailWhen(r => r.Uri.Port == storage.Consent.Uri.Port);
 
         await Assert.ThrowsAnyAsync<Exception>(() => register.GetSchoolAsync("de-wilg", CancellationToken.None));
     }
-
-    internal static ConsentRecord Valid(string school, string subject, params string[] channels) => new()
-    {
-        School = school,
-        SubjectId = subject,
-        Kind = SubjectKind.Pupil,
-        DisplayName = "Emma de Vries",
-        Channels = channels.Length == 0 ? ["newsletter", "parentportal", "schoolguide", "socialmedia", "website"] : [.. channels.Order(StringComparer.Ordinal)],
-        ValidFrom = new DateOnly(2026, 8, 1),
-        ValidUntil = new DateOnly(2027, 7, 31),
-        Evidence = "form-" + subject,
-    };
 }
