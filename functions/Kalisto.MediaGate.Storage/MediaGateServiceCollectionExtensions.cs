@@ -37,13 +37,14 @@ public static class MediaGateServiceCollectionExtensions
     public static IServiceCollection AddMediaGate(this IServiceCollection services, string connectionName = ConnectionName)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ConsentOptions>().BindConfiguration(ConsentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConsentOptions>().BindConfiguration(ConsentOptions.Section).ValidateDataAnnotations()
+            .Validate(
+                o => o.ChannelSet().Count > 0 && IsValidPattern(o.SubjectIdPattern) && IsKnownTimeZone(o.TimeZone),
+                "MediaGate:Consent needs at least one channel, a valid SubjectIdPattern and a known TimeZone.")
+            .ValidateOnStart();
         services.AddOptions<TagReaderOptions>().BindConfiguration(TagReaderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ConsentOptions>().Validate(
-            o => o.ChannelSet().Count > 0 && IsValidPattern(o.SubjectIdPattern) && IsKnownTimeZone(o.TimeZone),
-            "MediaGate:Consent needs at least one channel, a valid SubjectIdPattern and a known TimeZone.");
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -18,8 +18,6 @@ internal sealed class StorageSession : IAsyncDisposable
 
     private StorageSession(ServiceProvider services) => _services = services;
 
-    public IServiceProvider Services => _services;
-
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 

@@ -106,22 +106,6 @@ public sealed record ConsentFields(
         };
     }
 
-    /// <summary>A record as fields (channels joined with <c>;</c>, dates yyyy-MM-dd).</summary>
-    public static ConsentFields From(ConsentRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return new(
-            record.School,
-            record.SubjectId,
-            record.Kind == SubjectKind.Staff ? "staff" : "pupil",
-            record.DisplayName,
-            string.Join(';', record.Channels),
-            Format(record.ValidFrom),
-            Format(record.ValidUntil),
-            record.WithdrawnOn is { } withdrawn ? Format(withdrawn) : null,
-            record.Evidence);
-    }
-
     public static string Format(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     /// <summary>A date yyyy-MM-dd; null (after reporting it) when it is not one.</summary>

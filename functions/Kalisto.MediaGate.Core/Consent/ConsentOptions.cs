@@ -25,8 +25,20 @@ public sealed class ConsentOptions
     [Required]
     public string TimeZone { get; set; } = "Europe/Amsterdam";
 
-    public Regex SubjectIdRegex() =>
-        new(SubjectIdPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    /// <summary>The pattern as a regular expression, built once per pattern (it is asked for per item and per row).</summary>
+    public Regex SubjectIdRegex()
+    {
+        var cached = _subjectIdRegex;
+        if (cached is null || cached.ToString() != SubjectIdPattern)
+        {
+            cached = new(SubjectIdPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            _subjectIdRegex = cached;
+        }
+
+        return cached;
+    }
+
+    private Regex? _subjectIdRegex;
 
     /// <summary>The configured channels, deduplicated, lower case and sorted.</summary>
     public IReadOnlyList<string> ChannelSet() =>

@@ -49,10 +49,15 @@ public sealed partial class ConsentChanges(
         }
 
         var day = on ?? options.Today(clock.GetUtcNow());
-        var withdrawn = record with { WithdrawnOn = record.WithdrawnOn is { } earlier && earlier <= day ? earlier : day };
+        if (record.WithdrawnOn is { } earlier && earlier <= day)
+        {
+            return record; // already withdrawn from an earlier day: nothing changes
+        }
+
+        var withdrawn = record with { WithdrawnOn = day };
         await ImportAsync([withdrawn], changedBy, cancellationToken);
         LogWithdrawn(school, subjectId);
-        return await register.GetAsync(school, subjectId, cancellationToken);
+        return withdrawn with { Version = record.Version + 1 };
     }
 
     /// <summary>Queues a re-screen of each subject's items.</summary>

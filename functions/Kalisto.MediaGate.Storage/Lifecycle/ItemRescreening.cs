@@ -159,7 +159,7 @@ public sealed partial class ItemRescreening(
     private async Task<ScreeningDecision> PublishAsync(ItemState item, ScreeningDecision decision, CancellationToken ct)
     {
         var tag = item.SourceETag;
-        if (await CopyKindAsync(storage.Approved, item.Location, tag, ct) == UploadScreening.StrippedCopy)
+        if (await BlobPlacement.OwnCopyAsync(storage.Approved, item.Location, tag, ct) is { } copied && BlobPlacement.KindOf(copied) == UploadScreening.StrippedCopy)
         {
             await SetChannelsAsync(item.Location, tag, decision.Channels, ct);
             return decision;
@@ -199,7 +199,7 @@ public sealed partial class ItemRescreening(
     private async Task EnsureQuarantinedAsync(ItemState item, CancellationToken ct)
     {
         var tag = item.SourceETag;
-        if (await CopyKindAsync(storage.Quarantine, item.Location, tag, ct) is not null)
+        if (await BlobPlacement.OwnCopyAsync(storage.Quarantine, item.Location, tag, ct) is not null)
         {
             return;
         }
@@ -227,8 +227,7 @@ public sealed partial class ItemRescreening(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var found = await BlobPlacement.FindAsync(storage.Approved, location, ct);
-            if (found is null || !found.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != tag)
+            if (await BlobPlacement.OwnCopyAsync(storage.Approved, location, tag, ct) is not { } found)
             {
                 return;
             }
@@ -248,13 +247,6 @@ public sealed partial class ItemRescreening(
             }
         }
     }
-
-    /// <summary>The kind of this upload's copy in a container, or null when it has none there.</summary>
-    private static async Task<string?> CopyKindAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, string tag, CancellationToken ct) =>
-        await BlobPlacement.FindAsync(container, name, ct) is { } found
-            && found.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) && source == tag
-            ? (found.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) ? kind : string.Empty)
-            : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-screened {Count} item(s) of {School} {SubjectId} ({Cause}): {Changed} changed")]
     private partial void LogRescreened(string school, string subjectId, string cause, int count, int changed);

@@ -44,7 +44,9 @@ internal static class BlobPlacement
                 // Taken: by this upload on an earlier delivery, or by something else.
             }
 
-            var existing = await SourceOfAsync(blob, cancellationToken);
+            var existing = await FindAsync(container, candidate, cancellationToken) is { } found
+                ? (found.Metadata.TryGetValue(SourceETagKey, out var source) ? source : string.Empty)
+                : null;
             if (existing is null)
             {
                 continue; // deleted in between: try again
@@ -94,9 +96,8 @@ internal static class BlobPlacement
     /// </summary>
     public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken, string? keepKind = null)
     {
-        var found = await FindAsync(container, name, cancellationToken);
-        if (found is null || !found.Metadata.TryGetValue(SourceETagKey, out var source) || source != sourceETag
-            || (keepKind is not null && found.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) && kind == keepKind))
+        var found = await OwnCopyAsync(container, name, sourceETag, cancellationToken);
+        if (found is null || (keepKind is not null && KindOf(found) == keepKind))
         {
             return;
         }
@@ -120,6 +121,17 @@ internal static class BlobPlacement
 
         return null;
     }
+
+    /// <summary>The copy of the upload with <paramref name="sourceETag"/> under <paramref name="name"/>; null when the name holds none, or another upload's.</summary>
+    public static async Task<BlobItem?> OwnCopyAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken) =>
+        await FindAsync(container, name, cancellationToken) is { } found
+            && found.Metadata.TryGetValue(SourceETagKey, out var source) && source == sourceETag
+            ? found
+            : null;
+
+    /// <summary>What a copy is: <c>original</c>, <c>stripped</c> or <c>redacted</c> (empty when not said).</summary>
+    public static string KindOf(BlobItem copy) =>
+        copy.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) ? kind : string.Empty;
 
     /// <summary>Waits for a server-side copy, unless the service already reports it done (within one account it usually is).</summary>
     public static async Task CompleteAsync(CopyFromUriOperation copy, CancellationToken cancellationToken)
@@ -146,26 +158,5 @@ internal static class BlobPlacement
         var slash = name.LastIndexOf('/');
         var dot = name.LastIndexOf('.');
         return dot > slash + 1 ? $"{name[..dot]}-{suffix}{name[dot..]}" : $"{name}-{suffix}";
-    }
-
-    private static async Task<string?> SourceOfAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        var properties = await PropertiesAsync(blob, cancellationToken);
-        return properties is null ? null : Source(properties) ?? string.Empty;
-    }
-
-    private static string? Source(BlobProperties properties) =>
-        properties.Metadata.TryGetValue(SourceETagKey, out var value) ? value : null;
-
-    private static async Task<BlobProperties?> PropertiesAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
     }
 }

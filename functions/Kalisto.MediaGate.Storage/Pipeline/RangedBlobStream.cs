@@ -20,8 +20,9 @@ internal sealed class RangedBlobStream : Stream
     private int _bufferLength;
     private long _position;
 
-    private RangedBlobStream(BlobClient blob, int rangeBytes, ETag etag, long length, string? contentType, byte[] first, int firstLength)
+    private RangedBlobStream(BlobClient blob, int rangeBytes, ETag etag, long length, string? contentType, IDictionary<string, string> metadata, byte[] first, int firstLength)
     {
+        Metadata = metadata;
         _blob = blob;
         _rangeBytes = rangeBytes;
         ETag = etag;
@@ -34,6 +35,9 @@ internal sealed class RangedBlobStream : Stream
     public ETag ETag { get; }
 
     public string? ContentType { get; }
+
+    /// <summary>The blob's metadata, as the first range returned it.</summary>
+    public IDictionary<string, string> Metadata { get; }
 
     public override long Length { get; }
 
@@ -62,7 +66,7 @@ internal sealed class RangedBlobStream : Stream
             var details = content.Details;
             var length = details.ContentRange is { } range && range.LastIndexOf('/') is var slash and > 0
                 && long.TryParse(range.AsSpan(slash + 1), out var total) ? total : read;
-            return new RangedBlobStream(blob, rangeBytes, details.ETag, length, details.ContentType, buffer, read);
+            return new RangedBlobStream(blob, rangeBytes, details.ETag, length, details.ContentType, details.Metadata, buffer, read);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -72,7 +76,7 @@ internal sealed class RangedBlobStream : Stream
         {
             // An empty blob has no range 0..n.
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-            return new RangedBlobStream(blob, rangeBytes, properties.ETag, properties.ContentLength, properties.ContentType, [], 0);
+            return new RangedBlobStream(blob, rangeBytes, properties.ETag, properties.ContentLength, properties.ContentType, properties.Metadata, [], 0);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Azure.Storage.Blobs.Models;
+using Azure;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
@@ -42,16 +42,17 @@ public sealed partial class RedactionPublishing(
         }
 
         var original = storage.Quarantine.GetBlobClient(item.Location);
-        BlobProperties properties = await original.GetPropertiesAsync(cancellationToken: cancellationToken);
-        if (!properties.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != request.SourceETag)
-        {
-            throw new InvalidDataException($"The quarantined original of {item.Location} is not the one that was screened.");
-        }
-
         await using var derivative = UploadScreening.TemporaryFile();
         PublishResult redacted;
-        await using (var content = await UploadScreening.OpenAsync(original, properties.ETag, 1024 * 1024, cancellationToken))
+        ETag etag;
+        await using (var content = await RangedBlobStream.OpenAsync(original, 1024 * 1024, cancellationToken))
         {
+            if (content is null || !content.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != request.SourceETag)
+            {
+                throw new InvalidDataException($"The quarantined original of {item.Location} is not the one that was screened.");
+            }
+
+            etag = content.ETag;
             redacted = await redactor.RedactAsync(content, request.Format, request.Regions, derivative, cancellationToken);
         }
 
@@ -88,7 +89,7 @@ public sealed partial class RedactionPublishing(
             storage.Approved,
             item.Location,
             item.SourceETag,
-            ct => BlobPlacement.HashAsync(original, properties.ETag, ct),
+            ct => BlobPlacement.HashAsync(original, etag, ct),
             derivative,
             item.ContentType,
             UploadScreening.Metadata(item.SourceETag, UploadScreening.RedactedCopy, item.Channels),

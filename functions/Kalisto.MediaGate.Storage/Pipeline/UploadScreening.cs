@@ -60,12 +60,13 @@ public sealed partial class UploadScreening(
         }
 
         var tag = BlobPlacement.Tag(etag);
+        contentType = ContentTypes.For(contentType, result.Tags.Format, name);
         var decision = result.Decision;
         var location = result.Path.FullPath;
         string placed;
         if (decision.Outcome == Outcome.Approved)
         {
-            (decision, placed) = await PublishAsync(upload, etag, ContentTypes.For(contentType, result.Tags.Format, name), result, cancellationToken);
+            (decision, placed) = await PublishAsync(upload, etag, contentType, result, cancellationToken);
         }
         else
         {
@@ -85,7 +86,7 @@ public sealed partial class UploadScreening(
             Reasons = decision.Reasons,
             Tags = StoredTags(result.Tags),
             SourceETag = tag,
-            ContentType = ContentTypes.For(contentType, result.Tags.Format, name),
+            ContentType = contentType,
             DecidedAt = decision.DecidedAt,
             DecisionKey = $"{ItemKey.For(placed)}|{Trigger}|{tag}|{ScreeningMetrics.OutcomeName(decision.Outcome)}",
         };

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -63,9 +62,9 @@ internal sealed class ItemEntity : ITableEntity
 }
 
 /// <summary>
-/// One decision, the audit trail (SPEC §8): PartitionKey school, RowKey
-/// <c>{item key}|{decided at, sortable}|{trigger}</c> or, for an upload, a key derived from the source ETag
-/// and outcome so a repeated delivery finds its own row. Never updated in place.
+/// One decision, the audit trail (SPEC §8): PartitionKey school, RowKey <c>{item key}|{trigger}|…</c>, the rest
+/// derived from what was decided (for an upload its ETag and outcome, for a re-screen the state it replaced
+/// and the new decision), so a repeated delivery finds its own row. Never updated in place.
 /// </summary>
 internal sealed class DecisionEntity : ITableEntity
 {
@@ -100,9 +99,6 @@ internal sealed class DecisionEntity : ITableEntity
     public DateTimeOffset DecidedAt { get; set; }
 
     public string SourceETag { get; set; } = string.Empty;
-
-    public static string Key(string itemKey, DateTimeOffset decidedAt, string trigger) =>
-        string.Create(CultureInfo.InvariantCulture, $"{itemKey}|{decidedAt.UtcTicks:D19}|{trigger}");
 }
 
 /// <summary>Subject → item index (SPEC §7): PartitionKey school, RowKey <c>{subject}|{item key}</c>.</summary>
