@@ -68,6 +68,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<IConsentRegister>(sp => sp.GetRequiredService<TableConsentRegister>());
         services.TryAddSingleton<ItemCatalog>();
         services.TryAddSingleton<ItemScreener>();
+        services.TryAddSingleton<ItemMoves>();
         services.TryAddSingleton<UploadScreening>();
         services.TryAddSingleton<RedactionPublishing>();
         services.TryAddSingleton<ConsentChanges>();

@@ -222,7 +222,7 @@ public sealed partial class SchoolApi(
             return Refused("ItemAudit", errors, "The address names no valid school and item.");
         }
 
-        var item = await catalog.GetAsync(code, key, cancellationToken);
+        var item = (await catalog.GetAsync(code, key, cancellationToken))?.State;
         if (item is null)
         {
             return new ApiResult.Problem(404, "Not found", $"{code} has no item {key}.");

@@ -2,36 +2,46 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Kalisto.MediaGate.Screening;
 
 namespace Kalisto.MediaGate.Storage.Pipeline;
 
 /// <summary>
-/// Writes an item's copy into <c>approved</c> or <c>quarantine</c> under <c>{school}/{relative path}</c>,
-/// never over something else (SPEC §8). Every copy carries the ETag of the upload it came from, so a
-/// repeated delivery recognises its own copy and writes nothing. A name held by a copy of different
-/// content gets a short content-hash suffix: <c>photo-3fa2b1c4.jpg</c>.
+/// Writes and finds an item's copies in <c>approved</c> and <c>quarantine</c> under
+/// <c>{school}/{relative path}</c>, never over something else (SPEC §8). Every copy carries the ID of the
+/// item it belongs to; a copy is "own" only when that ID matches, so no step touches another upload's
+/// copy of the same name. A name held by another item's copy gets a short content-hash suffix:
+/// <c>photo-3fa2b1c4.jpg</c>.
 /// </summary>
 internal static class BlobPlacement
 {
+    public const string ItemIdKey = "mediagate_item";
     public const string SourceETagKey = "mediagate_source_etag";
+    public const string CopyKindKey = "mediagate_copy";
+    public const string ChannelsKey = "mediagate_channels";
+    public const string RedactionKey = "mediagate_redaction";
 
-    /// <summary>Writes (or finds) the copy; returns the name it is under.</summary>
+    public const string OriginalCopy = "original";
+    public const string StrippedCopy = "stripped";
+    public const string RedactedCopy = "redacted";
+
+    /// <summary>Writes (or finds) an item's copy; returns the name it is under.</summary>
     /// <param name="container">The destination container.</param>
     /// <param name="name">The wanted name.</param>
-    /// <param name="sourceETag">The upload's ETag.</param>
-    /// <param name="contentHash">Hex SHA-256 of the upload; only asked for on a name clash.</param>
+    /// <param name="itemId">The item the copy belongs to.</param>
+    /// <param name="contentHash">Hex SHA-256 of the content; only asked for on a name clash.</param>
     /// <param name="write">Writes the copy, conditional on the name not existing (throws 409/412 when it does).</param>
     /// <param name="cancellationToken">Cancels the placement.</param>
     public static async Task<string> PlaceAsync(
         BlobContainerClient container,
         string name,
-        string sourceETag,
+        string itemId,
         Func<CancellationToken, Task<string>> contentHash,
         Func<BlobClient, CancellationToken, Task> write,
         CancellationToken cancellationToken)
     {
         var candidate = name;
-        for (var attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 0; attempt < 6; attempt++)
         {
             var blob = container.GetBlobClient(candidate);
             try
@@ -39,47 +49,41 @@ internal static class BlobPlacement
                 await write(blob, cancellationToken);
                 return candidate;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && e.ErrorCode != "SourceConditionNotMet")
             {
-                // Taken: by this upload on an earlier delivery, or by something else.
+                // Taken: by this item on an earlier delivery, or by another item.
             }
 
-            var existing = await FindAsync(container, candidate, cancellationToken) is { } found
-                ? (found.Metadata.TryGetValue(SourceETagKey, out var source) ? source : string.Empty)
-                : null;
-            if (existing is null)
+            if (await FindAsync(container, candidate, cancellationToken) is not { } found)
             {
                 continue; // deleted in between: try again
             }
 
-            if (existing == sourceETag)
+            if (IsOwn(found, itemId))
             {
-                return candidate; // written by an earlier delivery of this upload
+                return candidate; // written by an earlier delivery of this item
             }
 
-            if (candidate != name)
-            {
-                // The hash-suffixed name holds another upload of the same content: that copy is this one.
-                return candidate;
-            }
-
-            candidate = WithSuffix(name, (await contentHash(cancellationToken))[..8]);
+            // Another item's copy: the content hash first, and when that is taken too (another upload
+            // of the same content under the same name), the item ID as well.
+            var hash = (await contentHash(cancellationToken))[..8];
+            candidate = candidate == name ? WithSuffix(name, hash) : WithSuffix(name, $"{hash}-{itemId[..8]}");
         }
 
         throw new InvalidOperationException($"No free name for {name} in {container.Name}.");
     }
 
-    /// <summary>Uploads a finished copy (a seekable stream) under <paramref name="name"/> or its hash-suffixed form.</summary>
+    /// <summary>Uploads a finished copy (a seekable stream) under <paramref name="name"/> or a suffixed form.</summary>
     public static Task<string> UploadAsync(
         BlobContainerClient container,
         string name,
-        string sourceETag,
+        string itemId,
         Func<CancellationToken, Task<string>> contentHash,
         Stream copy,
         string contentType,
         IDictionary<string, string> metadata,
         CancellationToken cancellationToken) =>
-        PlaceAsync(container, name, sourceETag, contentHash, async (blob, ct) =>
+        PlaceAsync(container, name, itemId, contentHash, async (blob, ct) =>
         {
             copy.Position = 0;
             await blob.UploadAsync(copy, new BlobUploadOptions
@@ -91,19 +95,37 @@ internal static class BlobPlacement
         }, cancellationToken);
 
     /// <summary>
-    /// Removes a copy that an earlier delivery of the same upload wrote under a different outcome (the
-    /// register changed in between): the item must end in exactly one place, and never stay published.
+    /// Every copy of the item in a container, under its name or a suffixed form of it: one listing of the
+    /// names that start with the name's stem.
     /// </summary>
-    public static async Task RemoveStrayAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken, string? keepKind = null)
+    public static async Task<IReadOnlyList<BlobItem>> OwnCopiesAsync(BlobContainerClient container, string name, string itemId, CancellationToken cancellationToken)
     {
-        var found = await OwnCopyAsync(container, name, sourceETag, cancellationToken);
-        if (found is null || (keepKind is not null && KindOf(found) == keepKind))
+        var copies = new List<BlobItem>();
+        var stem = Stem(name);
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = stem, Traits = BlobTraits.Metadata }, cancellationToken))
         {
-            return;
+            if (IsOwn(blob, itemId))
+            {
+                copies.Add(blob);
+            }
         }
 
-        await container.GetBlobClient(name).DeleteIfExistsAsync(
-            DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = found.Properties.ETag }, cancellationToken);
+        return copies;
+    }
+
+    /// <summary>Deletes a copy as it was listed; false when it changed since (list again).</summary>
+    public static async Task<bool> DeleteAsync(BlobContainerClient container, BlobItem copy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.GetBlobClient(copy.Name).DeleteIfExistsAsync(
+                DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = copy.Properties.ETag }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
     }
 
     /// <summary>A blob with its metadata, or null when there is none of that name.</summary>
@@ -122,16 +144,40 @@ internal static class BlobPlacement
         return null;
     }
 
-    /// <summary>The copy of the upload with <paramref name="sourceETag"/> under <paramref name="name"/>; null when the name holds none, or another upload's.</summary>
-    public static async Task<BlobItem?> OwnCopyAsync(BlobContainerClient container, string name, string sourceETag, CancellationToken cancellationToken) =>
-        await FindAsync(container, name, cancellationToken) is { } found
-            && found.Metadata.TryGetValue(SourceETagKey, out var source) && source == sourceETag
-            ? found
-            : null;
+    public static bool IsOwn(BlobItem copy, string itemId) =>
+        copy.Metadata.TryGetValue(ItemIdKey, out var id) && id == itemId;
 
     /// <summary>What a copy is: <c>original</c>, <c>stripped</c> or <c>redacted</c> (empty when not said).</summary>
     public static string KindOf(BlobItem copy) =>
-        copy.Metadata.TryGetValue(UploadScreening.CopyKindKey, out var kind) ? kind : string.Empty;
+        copy.Metadata.TryGetValue(CopyKindKey, out var kind) ? kind : string.Empty;
+
+    public static string ChannelsOf(BlobItem copy) =>
+        copy.Metadata.TryGetValue(ChannelsKey, out var channels) ? channels : string.Empty;
+
+    public static string RedactionOf(BlobItem copy) =>
+        copy.Metadata.TryGetValue(RedactionKey, out var key) ? key : string.Empty;
+
+    /// <summary>The metadata every copy carries: whose it is, and what it is.</summary>
+    public static Dictionary<string, string> Metadata(string itemId, string sourceTag, string kind, IReadOnlyList<string> channels, string? redactionKey = null)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ItemIdKey] = itemId,
+            [SourceETagKey] = sourceTag,
+            [CopyKindKey] = kind,
+        };
+        if (channels.Count > 0)
+        {
+            metadata[ChannelsKey] = string.Join(';', channels);
+        }
+
+        if (!string.IsNullOrEmpty(redactionKey))
+        {
+            metadata[RedactionKey] = redactionKey.Replace('|', '-');
+        }
+
+        return metadata;
+    }
 
     /// <summary>Waits for a server-side copy, unless the service already reports it done (within one account it usually is).</summary>
     public static async Task CompleteAsync(CopyFromUriOperation copy, CancellationToken cancellationToken)
@@ -153,10 +199,20 @@ internal static class BlobPlacement
 
     public static string Tag(ETag etag) => etag.ToString().Trim('"');
 
+    /// <summary>The name an item's copies start from: its upload path with the school as a segment.</summary>
+    public static string BaseName(string uploadPath) => MediaPath.Parse(uploadPath).FullPath;
+
     public static string WithSuffix(string name, string suffix)
     {
         var slash = name.LastIndexOf('/');
         var dot = name.LastIndexOf('.');
         return dot > slash + 1 ? $"{name[..dot]}-{suffix}{name[dot..]}" : $"{name}-{suffix}";
+    }
+
+    private static string Stem(string name)
+    {
+        var slash = name.LastIndexOf('/');
+        var dot = name.LastIndexOf('.');
+        return dot > slash + 1 ? name[..dot] : name;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Azure;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
@@ -10,15 +9,19 @@ using Microsoft.Extensions.Logging;
 namespace Kalisto.MediaGate.Storage.Pipeline;
 
 /// <summary>
-/// The redaction worker (SPEC §6): makes the redacted derivative of a quarantined original and publishes
-/// it to <c>approved</c>. Runs from its own queue, so screening never waits for pixels. Safe to repeat:
-/// a request for an item that was decided again since, or is already published, does nothing. When the
-/// image cannot be redacted (too large, unreadable) the item stays quarantined with that reason.
+/// The redaction worker (SPEC §6): makes the redacted derivative of an item's quarantined original and
+/// publishes it to <c>approved</c>. Runs from its own queue, so screening never waits for pixels. Just
+/// before the derivative goes out, the decision is checked against the register as it is then; the
+/// publication is recorded conditional on the state that asked for it, and when that state changed
+/// meanwhile (a withdrawal), the item is settled again, which takes the derivative down if it no longer
+/// belongs. Safe to repeat: a request for an item that was decided again since, or is already
+/// published, does nothing. When the image cannot be redacted the item is quarantined with that reason.
 /// </summary>
 public sealed partial class RedactionPublishing(
     MediaStorage storage,
     IImageRedactor redactor,
     ItemCatalog catalog,
+    ItemMoves moves,
     TimeProvider clock,
     ScreeningMetrics metrics,
     ILogger<RedactionPublishing> logger)
@@ -34,70 +37,78 @@ public sealed partial class RedactionPublishing(
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
-        var item = await catalog.GetAsync(request.School, request.ItemKey, cancellationToken);
-        if (item is null || item.DecisionKey != request.DecisionKey || item.Outcome != Outcome.Redacted || !item.RedactionPending)
+        var read = await catalog.GetAsync(request.School, request.ItemKey, cancellationToken);
+        if (read is not { State: { Outcome: Outcome.Redacted, RedactionPending: true } item } || item.RedactionKey != request.RedactionKey)
         {
             LogNothingToDo(request.Location);
             return null; // decided again since, or published by an earlier delivery
         }
 
-        var original = storage.Quarantine.GetBlobClient(item.Location);
-        await using var derivative = UploadScreening.TemporaryFile();
+        var copies = await moves.CopiesAsync(item, cancellationToken);
+        var kept = copies.Quarantine.FirstOrDefault()
+            ?? throw new InvalidDataException($"The quarantined original of {item.Location} is missing.");
+        var original = storage.Quarantine.GetBlobClient(kept.Name);
+        var originalETag = kept.Properties.ETag!.Value;
+        await using var derivative = ItemMoves.TemporaryFile();
         PublishResult redacted;
-        ETag etag;
-        await using (var content = await RangedBlobStream.OpenAsync(original, 1024 * 1024, cancellationToken))
+        await using (var content = await ItemMoves.OpenAsync(original, originalETag, cancellationToken))
         {
-            if (content is null || !content.Metadata.TryGetValue(BlobPlacement.SourceETagKey, out var source) || source != request.SourceETag)
-            {
-                throw new InvalidDataException($"The quarantined original of {item.Location} is not the one that was screened.");
-            }
-
-            etag = content.ETag;
-            redacted = await redactor.RedactAsync(content, request.Format, request.Regions, derivative, cancellationToken);
+            redacted = await redactor.RedactAsync(content, item.Tags.Format, item.Redactions, derivative, cancellationToken);
         }
 
+        var now = clock.GetUtcNow();
+        var decision = new ScreeningDecision
+        {
+            Outcome = Outcome.Redacted,
+            Subjects = item.Subjects,
+            Channels = item.Channels,
+            Reasons = item.Reasons,
+            RedactedSubjects = item.RedactedSubjects,
+            Redactions = item.Redactions,
+            ConsentVersions = item.ConsentVersions,
+            DecidedAt = now,
+        };
+        ItemState next;
         if (!redacted.Succeeded)
         {
             LogRefused(item.Location, redacted.ReasonCode!);
-            var decision = new ScreeningDecision
-            {
-                Outcome = Outcome.Redacted,
-                Subjects = item.Subjects,
-                Channels = item.Channels,
-                Reasons = item.Reasons,
-                DecidedAt = clock.GetUtcNow(),
-            }.Refused(redacted.ReasonCode!);
-            var key = $"{item.Key}|{Trigger}|{item.SourceETag}|quarantined";
-            var quarantined = item with
+            decision = decision.Refused(redacted.ReasonCode!);
+            next = item with
             {
                 Outcome = Outcome.Quarantined,
                 RedactionPending = false,
+                RedactionKey = string.Empty,
+                Redactions = [],
                 RedactedSubjects = [],
                 Channels = [],
                 Reasons = decision.Reasons,
-                DecidedAt = decision.DecidedAt,
-                DecisionKey = key,
+                DecidedAt = now,
+                Generation = item.Generation + 1,
             };
-            await catalog.RecordAsync(new DecisionRecord(item.School, item.Key, item.Location, Trigger, key, item.SourceETag, decision), quarantined, cancellationToken);
-            metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
-            return quarantined;
+        }
+        else
+        {
+            if (!await moves.StillHoldsAsync(item, cancellationToken))
+            {
+                // The register changed since the redaction was asked for: decide again instead of publishing.
+                return (await moves.SettleAsync(null, item.School, item.ItemId, Trigger, fresh: false, cancellationToken))?.State;
+            }
+
+            var name = await moves.PublishRedactedAsync(item, derivative, original, originalETag, cancellationToken);
+            next = item with { RedactionPending = false, Location = name, DecidedAt = now, Generation = item.Generation + 1 };
         }
 
-        // A copy this upload left in approved under an earlier, unredacted decision must not stay.
-        await BlobPlacement.RemoveStrayAsync(storage.Approved, item.Location, item.SourceETag, cancellationToken, keepKind: UploadScreening.RedactedCopy);
-        await BlobPlacement.UploadAsync(
-            storage.Approved,
-            item.Location,
-            item.SourceETag,
-            ct => BlobPlacement.HashAsync(original, etag, ct),
-            derivative,
-            item.ContentType,
-            UploadScreening.Metadata(item.SourceETag, UploadScreening.RedactedCopy, item.Channels),
-            cancellationToken);
-        var published = item with { RedactionPending = false };
-        await catalog.UpdateAsync(published, cancellationToken);
-        LogPublished(item.Location, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return published;
+        if (await catalog.CommitAsync(next, read.ETag, Trigger, decision, cancellationToken) is null)
+        {
+            // Changed while the pixels were worked on: settle the newer state (which removes the
+            // derivative again when it no longer belongs).
+            LogChangedMeanwhile(item.Location);
+            return (await moves.SettleAsync(null, item.School, item.ItemId, Trigger, fresh: false, cancellationToken))?.State;
+        }
+
+        metrics.Record(decision, Trigger, Stopwatch.GetElapsedTime(started));
+        LogPublished(item.Location, next.StateName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return next;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redaction of {Location}: nothing to do (decided again since, or already published)")]
@@ -106,6 +117,9 @@ public sealed partial class RedactionPublishing(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Location} cannot be redacted ({Reason}); it stays quarantined")]
     private partial void LogRefused(string location, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published the redacted {Location} in {Milliseconds:F0} ms")]
-    private partial void LogPublished(string location, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Location} changed while it was redacted: settling it again")]
+    private partial void LogChangedMeanwhile(string location);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redaction of {Location} done ({State}) in {Milliseconds:F0} ms")]
+    private partial void LogPublished(string location, string state, double milliseconds);
 }

@@ -1,28 +1,24 @@
-using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Storage.Pipeline;
 
 /// <summary>
-/// A message on the redaction queue: make the redacted derivative of a quarantined original and
-/// publish it. Subject IDs only, no names.
+/// A message on the redaction queue: make the redacted derivative of an item and publish it, for the
+/// decision <see cref="RedactionKey"/> that asked for it. Subject IDs only, no names.
 /// </summary>
 public sealed record RedactionRequest(
     string School,
     string Location,
     string ItemKey,
-    string SourceETag,
     MediaFormat Format,
     IReadOnlyList<FaceRegion> Regions,
-    IReadOnlyList<string> Channels,
     IReadOnlyList<string> RedactedSubjects,
-    string DecisionKey)
+    string RedactionKey)
 {
-    public static RedactionRequest For(ItemState item, ScreeningDecision decision, MediaFormat format)
+    public static RedactionRequest For(ItemState item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(decision);
-        return new(item.School, item.Location, item.Key, item.SourceETag, format, decision.Redactions, decision.Channels, decision.RedactedSubjects, item.DecisionKey);
+        return new(item.School, item.Location, item.ItemId, item.Tags.Format, item.Redactions, item.RedactedSubjects, item.RedactionKey);
     }
 }

@@ -8,20 +8,38 @@ using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Storage.Tables;
 
-/// <summary>The current state of an item, as <c>mediagate items</c> and re-screening see it.</summary>
+/// <summary>The current state of an item, as <c>mediagate items</c>, the API and re-screening see it.</summary>
 public sealed record ItemState
 {
     public required string School { get; init; }
 
-    /// <summary><c>{school}/{relative path}</c> in <c>approved</c> (publishable copy) and/or <c>quarantine</c>.</summary>
+    /// <summary>Fixed at the first screening of the upload (<see cref="ItemKey.For"/>); carried by every copy.</summary>
+    public required string ItemId { get; init; }
+
+    /// <summary><c>{school}/{relative path}</c> of its copy in <c>approved</c> or <c>quarantine</c>.</summary>
     public required string Location { get; init; }
 
     public required string UploadPath { get; init; }
 
+    /// <summary>The ETag of the upload version this item is.</summary>
+    public required string SourceETag { get; init; }
+
+    /// <summary>Tags read and indexed, not decided yet.</summary>
+    public bool Screening { get; init; }
+
     public required Outcome Outcome { get; init; }
+
+    /// <summary>Counts the decisions recorded for this item.</summary>
+    public long Generation { get; init; }
 
     /// <summary>Redacted, but the derivative is not in <c>approved</c> yet.</summary>
     public bool RedactionPending { get; init; }
+
+    /// <summary>The decision that asked for the current redacted derivative (the derivative carries it).</summary>
+    public string RedactionKey { get; init; } = string.Empty;
+
+    /// <summary>The face regions the derivative hides.</summary>
+    public IReadOnlyList<FaceRegion> Redactions { get; init; } = [];
 
     public required IReadOnlyList<string> Subjects { get; init; }
 
@@ -34,24 +52,30 @@ public sealed record ItemState
     /// <summary>The tags that decisions use (persons, subject-ID keywords, the no-people marker, problems).</summary>
     public required TagReadResult Tags { get; init; }
 
-    public required string SourceETag { get; init; }
+    public IReadOnlyDictionary<string, long> ConsentVersions { get; init; } = new Dictionary<string, long>();
 
     public string ContentType { get; init; } = "application/octet-stream";
 
     public required DateTimeOffset DecidedAt { get; init; }
 
-    public required string DecisionKey { get; init; }
+    public string Key => ItemId;
 
-    public string Key => ItemKey.For(Location);
+    /// <summary>The key of the decision that set this state.</summary>
+    public string DecisionKey => ItemKey.DecisionRow(ItemId, Generation);
 
-    public string StateName => ScreeningMetrics.OutcomeName(Outcome);
+    public string StateName => Screening ? "screening" : ScreeningMetrics.OutcomeName(Outcome);
 }
+
+/// <summary>An item's state with the ETag of its row, for a write conditional on what was read.</summary>
+public sealed record ItemRead(ItemState State, ETag ETag);
 
 /// <summary>One row of the audit trail.</summary>
 public sealed record DecisionRecord(string School, string ItemKey, string Location, string Trigger, string Key, string SourceETag, ScreeningDecision Decision);
 
 /// <summary>
-/// Items, their decisions (the append-only audit trail) and the subject → item index, on Table Storage.
+/// Items, their decisions (the append-only audit trail) and the subject → item index, in one table
+/// partitioned by school (SPEC §8). A decision is recorded in the same entity-group transaction as the
+/// state it leads to, with If-Match on the state row that was read, and the index rows with them.
 /// </summary>
 public sealed class ItemCatalog(MediaStorage storage)
 {
@@ -61,57 +85,111 @@ public sealed class ItemCatalog(MediaStorage storage)
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>Entity-group transactions take at most 100 actions.</summary>
+    private const int MaxActions = 100;
+
     /// <summary>
-    /// Records a decision and the state it leads to. Safe to repeat: the decision row's key is
-    /// deterministic for its trigger, and a row already there is left as it is (never updated in place);
-    /// the item row and index rows are replaced with the same values.
+    /// Adds the row of an item that is being screened, with its index rows, before its decision reads the
+    /// register: any consent change committed after that read finds the item (SPEC §7).
     /// </summary>
-    /// <returns>False when the decision row was there already (recorded by an earlier or a concurrent delivery).</returns>
-    public async Task<bool> RecordAsync(DecisionRecord decision, ItemState item, CancellationToken cancellationToken)
+    /// <returns>The new row's ETag, or null when the item is there already (an earlier delivery).</returns>
+    public async Task<ETag?> TryCreateAsync(ItemState item, IEnumerable<string> indexKeys, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(item);
-        // The decision first: a state is never recorded without the decision that led to it.
-        var added = await AppendDecisionAsync(decision, cancellationToken);
-        await Task.WhenAll(
-            storage.Items.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken),
-            IndexAsync(item, cancellationToken));
-        return added;
+        var index = IndexActions(item, indexKeys).ToList();
+        var first = index.Take(MaxActions - 1).Prepend(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(item))).ToList();
+        ETag etag;
+        try
+        {
+            var response = await storage.Items.SubmitTransactionAsync(first, cancellationToken);
+            etag = response.Value[0].Headers.ETag ?? (await GetAsync(item.School, item.ItemId, cancellationToken))!.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+
+        foreach (var chunk in index.Skip(MaxActions - 1).Chunk(MaxActions))
+        {
+            await storage.Items.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        return etag;
     }
 
-    /// <summary>Replaces an item's state without a new decision (for example when its redaction is published).</summary>
-    public Task UpdateAsync(ItemState item, CancellationToken cancellationToken) =>
-        storage.Items.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken);
-
-    public async Task<ItemState?> GetAsync(string school, string itemKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a decision and the state it leads to, in one transaction, conditional on the state row
+    /// being as it was read (<paramref name="expected"/>). The state's <see cref="ItemState.Generation"/> is
+    /// the decision's number.
+    /// </summary>
+    /// <returns>The state row's new ETag, or null when the row changed since it was read (decide again).</returns>
+    public async Task<ETag?> CommitAsync(ItemState next, ETag expected, string trigger, ScreeningDecision decision, CancellationToken cancellationToken)
     {
-        var row = await storage.Items.GetEntityIfExistsAsync<ItemEntity>(school, itemKey, cancellationToken: cancellationToken);
-        return row.HasValue ? FromEntity(row.Value!) : null;
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(decision);
+        var keys = decision.Subjects.Concat(decision.Reasons.Select(r => r.Subject).OfType<string>());
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, ToEntity(next), expected),
+            new(TableTransactionActionType.Add, ToEntity(next, trigger, decision)),
+        };
+        actions.AddRange(IndexActions(next, keys).Take(MaxActions - actions.Count));
+        try
+        {
+            var response = await storage.Items.SubmitTransactionAsync(actions, cancellationToken);
+            return response.Value[0].Headers.ETag ?? (await GetAsync(next.School, next.ItemId, cancellationToken))?.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Replaces an item's state without a new decision (its copy moved to another name), conditional on <paramref name="expected"/>.</summary>
+    /// <returns>The new ETag, or null when the row changed since it was read.</returns>
+    public async Task<ETag?> UpdateAsync(ItemState item, ETag expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        try
+        {
+            var response = await storage.Items.UpdateEntityAsync(ToEntity(item), expected, TableUpdateMode.Replace, cancellationToken);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ItemRead?> GetAsync(string school, string itemId, CancellationToken cancellationToken)
+    {
+        var row = await storage.Items.GetEntityIfExistsAsync<ItemEntity>(school, ItemKey.ItemRow(itemId), cancellationToken: cancellationToken);
+        return row.HasValue ? new ItemRead(FromEntity(row.Value!), row.Value!.ETag) : null;
     }
 
     /// <summary>Every item, or every item of one school, ordered by location.</summary>
     public async Task<IReadOnlyList<ItemState>> ListAsync(string? school, CancellationToken cancellationToken)
     {
+        var (from, to) = (ItemKey.ItemPrefix, ItemKey.After(ItemKey.ItemPrefix));
+        var filter = school is null
+            ? TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to}");
         var items = new List<ItemState>();
-        var rows = school is null
-            ? storage.Items.QueryAsync<ItemEntity>(cancellationToken: cancellationToken)
-            : storage.Items.QueryAsync<ItemEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {school}"), cancellationToken: cancellationToken);
-        await foreach (var row in rows)
+        await foreach (var row in storage.Items.QueryAsync<ItemEntity>(filter, cancellationToken: cancellationToken))
         {
             items.Add(FromEntity(row));
         }
 
-        return [.. items.OrderBy(i => i.Location, StringComparer.Ordinal)];
+        return [.. items.OrderBy(i => i.Location, StringComparer.Ordinal).ThenBy(i => i.ItemId, StringComparer.Ordinal)];
     }
 
-    /// <summary>Keys of the items in which a subject was found (resolved or named by an unknown ID).</summary>
+    /// <summary>IDs of the items in which a subject was found (resolved, named by an unknown ID, or by a name key).</summary>
     public async Task<IReadOnlyList<string>> ItemsOfSubjectAsync(string school, string subjectId, CancellationToken cancellationToken)
     {
-        var from = SubjectItemEntity.Key(subjectId, string.Empty);
-        var to = SubjectItemEntity.Key(subjectId, "~");
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to}");
+        var from = ItemKey.SubjectRow(subjectId, string.Empty);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {ItemKey.After(from)}");
         var keys = new List<string>();
-        await foreach (var row in storage.SubjectItems.QueryAsync<SubjectItemEntity>(filter, select: ["ItemKey"], cancellationToken: cancellationToken))
+        await foreach (var row in storage.Items.QueryAsync<SubjectItemEntity>(filter, select: ["ItemKey"], cancellationToken: cancellationToken))
         {
             keys.Add(row.ItemKey);
         }
@@ -120,23 +198,32 @@ public sealed class ItemCatalog(MediaStorage storage)
     }
 
     /// <summary>Every decision about one item, oldest first.</summary>
-    public async Task<IReadOnlyList<DecisionRecord>> TrailAsync(string school, string itemKey, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DecisionRecord>> TrailAsync(string school, string itemId, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey gt {itemKey + "|"} and RowKey lt {itemKey + "}"}");
+        var from = ItemKey.DecisionPrefix + itemId + "|";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {ItemKey.After(from)}");
         return await ReadDecisionsAsync(filter, cancellationToken);
     }
 
     /// <summary>Every decision made in [from, to), oldest first.</summary>
     public async Task<IReadOnlyList<DecisionRecord>> DecisionsBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"DecidedAt ge {from} and DecidedAt lt {to}");
+        var (first, last) = (ItemKey.DecisionPrefix, ItemKey.After(ItemKey.DecisionPrefix));
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {first} and RowKey lt {last} and DecidedAt ge {from} and DecidedAt lt {to}");
         return await ReadDecisionsAsync(filter, cancellationToken);
     }
+
+    /// <summary>
+    /// The index key of a person's name, for items whose person tags named someone not (yet) in the
+    /// register: a late record with that display name finds them. A hash, so no name is in a key.
+    /// </summary>
+    public static string NameKey(string name) =>
+        "name-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Subjects.SubjectResolver.NormaliseName(name))))[..24];
 
     private async Task<IReadOnlyList<DecisionRecord>> ReadDecisionsAsync(string filter, CancellationToken cancellationToken)
     {
         var decisions = new List<DecisionRecord>();
-        await foreach (var row in storage.Decisions.QueryAsync<DecisionEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Items.QueryAsync<DecisionEntity>(filter, cancellationToken: cancellationToken))
         {
             decisions.Add(new DecisionRecord(row.PartitionKey, row.ItemKey, row.Location, row.Trigger, row.RowKey, row.SourceETag, new ScreeningDecision
             {
@@ -153,98 +240,77 @@ public sealed class ItemCatalog(MediaStorage storage)
         return [.. decisions.OrderBy(d => d.Decision.DecidedAt).ThenBy(d => d.Key, StringComparer.Ordinal)];
     }
 
-    private async Task<bool> AppendDecisionAsync(DecisionRecord decision, CancellationToken cancellationToken)
-    {
-        var entity = new DecisionEntity
+    private static IEnumerable<TableTransactionAction> IndexActions(ItemState item, IEnumerable<string> keys) =>
+        keys.Distinct(StringComparer.Ordinal).Select(subject => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new SubjectItemEntity
         {
-            PartitionKey = decision.School,
-            RowKey = decision.Key,
-            ItemKey = decision.ItemKey,
-            Location = decision.Location,
-            Trigger = decision.Trigger,
-            Outcome = ScreeningMetrics.OutcomeName(decision.Decision.Outcome),
-            Subjects = Join(decision.Decision.Subjects),
-            RedactedSubjects = Join(decision.Decision.RedactedSubjects),
-            Channels = Join(decision.Decision.Channels),
-            Reasons = JsonSerializer.Serialize(decision.Decision.Reasons, Json),
-            ConsentVersions = JsonSerializer.Serialize(decision.Decision.ConsentVersions, Json),
-            DecidedAt = decision.Decision.DecidedAt,
-            SourceETag = decision.SourceETag,
-        };
-        try
-        {
-            await storage.Decisions.AddEntityAsync(entity, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Recorded by an earlier delivery of the same trigger: the audit trail keeps that row.
-            return false;
-        }
-    }
+            PartitionKey = item.School,
+            RowKey = ItemKey.SubjectRow(subject, item.ItemId),
+            SubjectId = subject,
+            ItemKey = item.ItemId,
+        }));
 
-    /// <summary>
-    /// The index key of a person's name, for items whose person tags named someone not (yet) in the
-    /// register: a late record with that display name finds them. A hash, so no name is in a key.
-    /// </summary>
-    public static string NameKey(string name) =>
-        "name-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Subjects.SubjectResolver.NormaliseName(name))))[..24];
-
-    private async Task IndexAsync(ItemState item, CancellationToken cancellationToken)
+    private static DecisionEntity ToEntity(ItemState item, string trigger, ScreeningDecision decision) => new()
     {
-        var subjects = item.Subjects
-            .Concat(item.Reasons.Select(r => r.Subject).OfType<string>())
-            .Concat(item.Tags.Persons.SelectMany(p => p.Alternatives is null ? [p.Value] : p.Alternatives.Prepend(p.Value)).OfType<string>().Select(NameKey))
-            .Distinct(StringComparer.Ordinal).ToList();
-        var key = item.Key;
-        foreach (var chunk in subjects.Chunk(100))
-        {
-            var actions = chunk.Select(subject => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new SubjectItemEntity
-            {
-                PartitionKey = item.School,
-                RowKey = SubjectItemEntity.Key(subject, key),
-                SubjectId = subject,
-                ItemKey = key,
-            }));
-            await storage.SubjectItems.SubmitTransactionAsync(actions, cancellationToken);
-        }
-    }
+        PartitionKey = item.School,
+        RowKey = item.DecisionKey,
+        ItemKey = item.ItemId,
+        Generation = item.Generation,
+        Location = item.Location,
+        Trigger = trigger,
+        Outcome = ScreeningMetrics.OutcomeName(decision.Outcome),
+        Subjects = Join(decision.Subjects),
+        RedactedSubjects = Join(decision.RedactedSubjects),
+        Channels = Join(decision.Channels),
+        Reasons = JsonSerializer.Serialize(decision.Reasons, Json),
+        ConsentVersions = JsonSerializer.Serialize(decision.ConsentVersions, Json),
+        DecidedAt = decision.DecidedAt,
+        SourceETag = item.SourceETag,
+    };
 
     private static ItemEntity ToEntity(ItemState item) => new()
     {
         PartitionKey = item.School,
-        RowKey = item.Key,
+        RowKey = ItemKey.ItemRow(item.ItemId),
+        ItemId = item.ItemId,
         Location = item.Location,
         UploadPath = item.UploadPath,
+        SourceETag = item.SourceETag,
         State = item.StateName,
+        Generation = item.Generation,
         RedactionPending = item.RedactionPending,
+        RedactionKey = item.RedactionKey,
+        Redactions = JsonSerializer.Serialize(item.Redactions, Json),
         Subjects = Join(item.Subjects),
         RedactedSubjects = Join(item.RedactedSubjects),
         Channels = Join(item.Channels),
         Reasons = JsonSerializer.Serialize(item.Reasons, Json),
         Tags = JsonSerializer.Serialize(item.Tags, Json),
-        SourceETag = item.SourceETag,
+        ConsentVersions = JsonSerializer.Serialize(item.ConsentVersions, Json),
         ContentType = item.ContentType,
         DecidedAt = item.DecidedAt,
-        DecisionKey = item.DecisionKey,
     };
 
     private static ItemState FromEntity(ItemEntity row) => new()
     {
         School = row.PartitionKey,
+        ItemId = row.ItemId,
         Location = row.Location,
         UploadPath = row.UploadPath,
-        Outcome = ParseOutcome(row.State),
+        SourceETag = row.SourceETag,
+        Screening = row.State == "screening",
+        Outcome = row.State == "screening" ? Outcome.Quarantined : ParseOutcome(row.State),
+        Generation = row.Generation,
         RedactionPending = row.RedactionPending,
+        RedactionKey = row.RedactionKey,
+        Redactions = Deserialize<List<FaceRegion>>(row.Redactions),
         Subjects = Split(row.Subjects),
         RedactedSubjects = Split(row.RedactedSubjects),
         Channels = Split(row.Channels),
         Reasons = Deserialize<List<Reason>>(row.Reasons),
         Tags = Deserialize<TagReadResult>(row.Tags),
-        SourceETag = row.SourceETag,
+        ConsentVersions = Deserialize<Dictionary<string, long>>(row.ConsentVersions),
         ContentType = row.ContentType,
         DecidedAt = row.DecidedAt,
-        DecisionKey = row.DecisionKey,
     };
 
     private static Outcome ParseOutcome(string value) => value switch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -5,18 +6,41 @@ using Azure.Data.Tables;
 
 namespace Kalisto.MediaGate.Storage.Tables;
 
-/// <summary>Row keys for items: blob names can hold characters that table keys cannot.</summary>
+/// <summary>
+/// Item identity and the row keys of the <c>items</c> table (SPEC §8). An item is one upload: one
+/// version of one blob. Its ID is derived from the upload's name and ETag, so every delivery of the same
+/// upload finds the same item, and a second upload under the same name is another item.
+/// </summary>
 public static class ItemKey
 {
-    /// <summary>A stable key for an item's location (<c>{school}/{relative path}</c>).</summary>
-    public static string For(string location)
+    /// <summary>The item ID of the upload <paramref name="uploadPath"/> at <paramref name="uploadETag"/>: 32 hex digits.</summary>
+    public static string For(string uploadPath, string uploadETag)
     {
-        ArgumentNullException.ThrowIfNull(location);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location)))[..32];
+        ArgumentNullException.ThrowIfNull(uploadPath);
+        ArgumentNullException.ThrowIfNull(uploadETag);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{uploadPath}\n{uploadETag}")))[..32];
     }
+
+    internal const string ItemPrefix = "item|";
+    internal const string DecisionPrefix = "decision|";
+    internal const string SubjectPrefix = "subject|";
+
+    internal static string ItemRow(string itemId) => ItemPrefix + itemId;
+
+    internal static string DecisionRow(string itemId, long generation) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DecisionPrefix}{itemId}|{generation:D6}");
+
+    internal static string SubjectRow(string subject, string itemId) => $"{SubjectPrefix}{subject}|{itemId}";
+
+    /// <summary>The end of a key range that starts with <paramref name="prefix"/> ('|' + 1 is '}').</summary>
+    internal static string After(string prefix) => prefix[..^1] + "}";
 }
 
-/// <summary>The current state of one item: PartitionKey school, RowKey <see cref="ItemKey"/> of its location.</summary>
+/// <summary>
+/// The current state of one item: PartitionKey school, RowKey <c>item|{item ID}</c>. It lives in the
+/// same partition as the item's decisions and index rows, so a decision and the state it leads to are
+/// written in one transaction, conditional on the state that was read.
+/// </summary>
 internal sealed class ItemEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = string.Empty;
@@ -27,17 +51,31 @@ internal sealed class ItemEntity : ITableEntity
 
     public ETag ETag { get; set; }
 
-    /// <summary><c>{school}/{relative path}</c> in <c>approved</c> and/or <c>quarantine</c>.</summary>
+    public string ItemId { get; set; } = string.Empty;
+
+    /// <summary><c>{school}/{relative path}</c> of its copy in <c>approved</c> or <c>quarantine</c>.</summary>
     public string Location { get; set; } = string.Empty;
 
     /// <summary>The name it was uploaded under.</summary>
     public string UploadPath { get; set; } = string.Empty;
 
-    /// <summary><c>approved</c>, <c>quarantined</c> or <c>redacted</c>.</summary>
+    /// <summary>The ETag of the upload version this item is.</summary>
+    public string SourceETag { get; set; } = string.Empty;
+
+    /// <summary><c>screening</c> (tags read, not decided yet), <c>approved</c>, <c>quarantined</c> or <c>redacted</c>.</summary>
     public string State { get; set; } = string.Empty;
+
+    /// <summary>Counts the decisions recorded for this item; the key of the latest one.</summary>
+    public long Generation { get; set; }
 
     /// <summary>A redacted derivative was asked for and is not in <c>approved</c> yet.</summary>
     public bool RedactionPending { get; set; }
+
+    /// <summary>The decision that asked for the current redacted derivative (its copy carries it).</summary>
+    public string RedactionKey { get; set; } = string.Empty;
+
+    /// <summary>JSON array of the face regions the derivative hides.</summary>
+    public string Redactions { get; set; } = "[]";
 
     public string Subjects { get; set; } = string.Empty;
 
@@ -51,20 +89,18 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>JSON of the tags relevant to decisions, so consent changes can decide again without the file.</summary>
     public string Tags { get; set; } = "{}";
 
-    public string SourceETag { get; set; } = string.Empty;
+    /// <summary>JSON object: subject ID → version of the consent record the current decision used.</summary>
+    public string ConsentVersions { get; set; } = "{}";
 
     public string ContentType { get; set; } = string.Empty;
 
     public DateTimeOffset DecidedAt { get; set; }
-
-    /// <summary>RowKey of the decision that set this state.</summary>
-    public string DecisionKey { get; set; } = string.Empty;
 }
 
 /// <summary>
-/// One decision, the audit trail (SPEC §8): PartitionKey school, RowKey <c>{item key}|{trigger}|…</c>, the rest
-/// derived from what was decided (for an upload its ETag and outcome, for a re-screen the state it replaced
-/// and the new decision), so a repeated delivery finds its own row. Never updated in place.
+/// One decision, the audit trail (SPEC §8): PartitionKey school, RowKey <c>decision|{item ID}|{generation}</c>.
+/// Added in the same transaction as the state it leads to, so a decision that lost a race to a concurrent
+/// one is never recorded; never updated in place.
 /// </summary>
 internal sealed class DecisionEntity : ITableEntity
 {
@@ -78,9 +114,11 @@ internal sealed class DecisionEntity : ITableEntity
 
     public string ItemKey { get; set; } = string.Empty;
 
+    public long Generation { get; set; }
+
     public string Location { get; set; } = string.Empty;
 
-    /// <summary><c>upload</c>, <c>rescreen</c> or <c>redaction</c>.</summary>
+    /// <summary><c>upload</c>, <c>rescreen</c>, <c>redaction</c> or <c>reconcile</c>.</summary>
     public string Trigger { get; set; } = string.Empty;
 
     public string Outcome { get; set; } = string.Empty;
@@ -101,7 +139,7 @@ internal sealed class DecisionEntity : ITableEntity
     public string SourceETag { get; set; } = string.Empty;
 }
 
-/// <summary>Subject → item index (SPEC §7): PartitionKey school, RowKey <c>{subject}|{item key}</c>.</summary>
+/// <summary>Subject → item index (SPEC §7): PartitionKey school, RowKey <c>subject|{subject}|{item ID}</c>.</summary>
 internal sealed class SubjectItemEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = string.Empty;
@@ -115,6 +153,4 @@ internal sealed class SubjectItemEntity : ITableEntity
     public string SubjectId { get; set; } = string.Empty;
 
     public string ItemKey { get; set; } = string.Empty;
-
-    public static string Key(string subjectId, string itemKey) => $"{subjectId}|{itemKey}";
 }

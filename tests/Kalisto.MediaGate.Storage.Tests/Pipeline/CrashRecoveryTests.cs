@@ -1,4 +1,3 @@
-using Azure.Core;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
@@ -24,7 +23,7 @@ public sealed class CrashRecoveryTests(Azurite azurite)
         ("de-wilg/groep8/gezichten.jpg", "xmp-mwg-regions.jpg", Outcome.Quarantined),
     ];
 
-    public static TheoryData<string> Steps => ["before the copy is written", "after the copy, before the decision", "in the middle of recording", "after recording, before the delete"];
+    public static TheoryData<string> Steps => [.. MoveSteps.All];
 
     [Theory]
     [MemberData(nameof(Steps))]
@@ -40,7 +39,7 @@ public sealed class CrashRecoveryTests(Azurite azurite)
         }
 
         var screening = services.GetRequiredService<UploadScreening>();
-        fault.FailWhen(Rule(step, storage));
+        fault.FailWhen(MoveSteps.Rule(step, storage));
         foreach (var (upload, _, _) in Items)
         {
             await Assert.ThrowsAnyAsync<Exception>(() => screening.ScreenAsync(upload, CancellationToken.None));
@@ -82,7 +81,7 @@ public sealed class CrashRecoveryTests(Azurite azurite)
         await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
         var screening = services.GetRequiredService<UploadScreening>();
 
-        fault.FailWhen(Rule("after the copy, before the decision", storage));
+        fault.FailWhen(MoveSteps.Rule(MoveSteps.BeforeDecision, storage));
         await Assert.ThrowsAnyAsync<Exception>(() => screening.ScreenAsync("de-wilg/emma.jpg", CancellationToken.None));
         Assert.Equal(["de-wilg/emma.jpg"], await storage.Approved.NamesAsync());
 
@@ -94,18 +93,5 @@ public sealed class CrashRecoveryTests(Azurite azurite)
         Assert.Contains(new Reason(ReasonCode.ConsentWithdrawn, "LL-1001"), item.Reasons);
         Assert.Empty(await storage.Approved.NamesAsync());
         Assert.Equal(["de-wilg/emma.jpg"], await storage.Quarantine.NamesAsync());
-    }
-
-    private static Func<Request, bool> Rule(string step, MediaStorage storage)
-    {
-        bool To(Request r, string name) => r.Uri.Path.Contains("/" + name, StringComparison.Ordinal);
-        return step switch
-        {
-            "before the copy is written" => r => r.Method == RequestMethod.Put && (To(r, storage.Approved.Name) || To(r, storage.Quarantine.Name)),
-            "after the copy, before the decision" => r => To(r, storage.Decisions.Name) || To(r, storage.Items.Name) || To(r, storage.SubjectItems.Name),
-            "in the middle of recording" => r => To(r, storage.Items.Name),
-            "after recording, before the delete" => r => r.Method == RequestMethod.Delete && To(r, storage.Uploads.Name),
-            _ => throw new ArgumentOutOfRangeException(nameof(step)),
-        };
     }
 }

@@ -42,7 +42,7 @@ public sealed class RedactionPublishingTests(Azurite azurite)
         Assert.Empty(tags.Persons);
         var properties = (await storage.Approved.GetBlobClient("de-wilg/sportdag/finish.jpg").GetPropertiesAsync()).Value;
         Assert.Equal("redacted", properties.Metadata["mediagate_copy"]);
-        var state = await services.GetRequiredService<ItemCatalog>().GetAsync("de-wilg", item.Key, CancellationToken.None);
+        var state = (await services.GetRequiredService<ItemCatalog>().GetAsync("de-wilg", item.Key, CancellationToken.None))?.State;
         Assert.Equal(Outcome.Redacted, state!.Outcome);
         Assert.False(state.RedactionPending);
     }

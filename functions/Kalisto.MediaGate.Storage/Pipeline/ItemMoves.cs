@@ -1,0 +1,505 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Publishing;
+using Kalisto.MediaGate.Screening;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace Kalisto.MediaGate.Storage.Pipeline;
+
+/// <summary>What a settle ended with: the item's state, and whether it recorded a new decision.</summary>
+public sealed record Settled(ItemState State, bool Changed);
+
+/// <summary>
+/// The move protocol, in one place (SPEC §7, §8), for every step that decides about an item: the
+/// screening of an upload, a re-screen after a consent change, the redaction worker, the daily
+/// reconciliation. One round reads the item's state row (with its ETag) and the school's register,
+/// decides, writes the copies the decision needs (a copy goes to <c>approved</c> only after the consent
+/// records it was decided on are checked to be still current), then records the decision and the new
+/// state in one transaction with If-Match on the row that was read, and only then removes copies that no
+/// longer belong. A conflict (someone changed the item or the register meanwhile) means: read again,
+/// decide again, never a failed message. Every step is safe to repeat; each touches only copies that
+/// carry the item's own ID.
+/// </summary>
+public sealed partial class ItemMoves(
+    MediaStorage storage,
+    ItemCatalog catalog,
+    IConsentRegister register,
+    DecisionRules rules,
+    IMetadataStripper stripper,
+    IImageRedactor redactor,
+    TimeProvider clock,
+    ScreeningMetrics metrics,
+    ILogger<ItemMoves> logger)
+{
+    /// <summary>Rounds before giving up: each lost round means another writer made progress on the item.</summary>
+    public const int MaxRounds = 16;
+
+    /// <summary>
+    /// Decides the item again with the register as it is now and moves its copies to match, until the
+    /// state that was read is the state that holds. <paramref name="fresh"/>: the row was just created by
+    /// the caller, so no copy of the item can exist yet (saves two listings on the happy path).
+    /// </summary>
+    /// <returns>The settled state, or null when the item has no row (nothing to do).</returns>
+    public async Task<Settled?> SettleAsync(ItemRead? start, string school, string itemId, string trigger, bool fresh, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var changed = false;
+        for (var round = 1; round <= MaxRounds; round++)
+        {
+            if (round > 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * round)), clock, cancellationToken);
+            }
+
+            var read = round == 1 && start is not null ? start : await catalog.GetAsync(school, itemId, cancellationToken);
+            if (read is null)
+            {
+                return null;
+            }
+
+            var (item, etag) = (read.State, read.ETag);
+            var records = await register.GetSchoolAsync(item.School, cancellationToken);
+            var decision = Decide(item, records);
+            var copies = fresh && round == 1 ? Copies.None : await CopiesAsync(item, cancellationToken);
+            var next = Next(item, decision);
+            var converged = await TryConvergeAsync(next ?? item, copies, cancellationToken);
+            if (converged.Refused is { } code)
+            {
+                LogNotPublishable(item.Location, code);
+                decision = decision.Refused(code);
+                next = Next(item, decision);
+                converged = await TryConvergeAsync(next ?? item, copies, cancellationToken);
+            }
+
+            if (converged.Stale)
+            {
+                LogStale(item.Location, round);
+                continue; // the register changed before the copy went out: decide again
+            }
+
+            if (next is null && converged.NeedsRedaction)
+            {
+                next = item with
+                {
+                    RedactionPending = true,
+                    Generation = item.Generation + 1,
+                    RedactionKey = ItemKey.DecisionRow(item.ItemId, item.Generation + 1),
+                    DecidedAt = decision.DecidedAt,
+                };
+            }
+
+            if (next is null)
+            {
+                // Also when nothing changed: an earlier round may have recorded this state and died before this step.
+                await RemoveLeftoversAsync(item, copies, cancellationToken);
+                var current = converged.Location == item.Location
+                    ? (await catalog.GetAsync(school, itemId, cancellationToken))?.ETag
+                    : await catalog.UpdateAsync(item with { Location = converged.Location }, etag, cancellationToken);
+                if (current == etag || (current is not null && converged.Location != item.Location))
+                {
+                    if (item.RedactionPending && !fresh)
+                    {
+                        await QueueRedactionAsync(item, cancellationToken); // the earlier request may be lost
+                    }
+
+                    LogSettled(item.Location, item.StateName, trigger, round);
+                    return new Settled(item with { Location = converged.Location }, changed);
+                }
+
+                continue; // changed while the copies were made to match it: settle the newer state
+            }
+
+            next = next with { Location = converged.Location };
+            if (await catalog.CommitAsync(next, etag, trigger, decision, cancellationToken) is null)
+            {
+                LogConflict(item.Location, round);
+                continue;
+            }
+
+            changed = true;
+            metrics.Record(decision, trigger, Stopwatch.GetElapsedTime(started));
+            if (next.RedactionPending)
+            {
+                await QueueRedactionAsync(next, cancellationToken);
+            }
+
+            // Recorded: now the copies that no longer belong go (they did not move anything published).
+            await RemoveLeftoversAsync(next, copies, cancellationToken);
+            LogMoved(item.Location, item.StateName, next.StateName, trigger, round);
+            return new Settled(next, changed);
+        }
+
+        throw new ItemConflictException(school, itemId, MaxRounds);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="intended"/> is still what the register decides now: checked just before a
+    /// copy goes to <c>approved</c>, so nothing is published on a decision older than the records it used.
+    /// </summary>
+    public async Task<bool> StillHoldsAsync(ItemState intended, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intended);
+        if (intended.Subjects.Count == 0 && intended.Tags.Persons.Count == 0)
+        {
+            return true; // only the no-people marker: no consent record is involved
+        }
+
+        var now = Decide(intended, await register.GetSchoolAsync(intended.School, cancellationToken));
+        return Next(intended, now) is null;
+    }
+
+    /// <summary>The item's copies in both containers (own item ID only).</summary>
+    internal async Task<Copies> CopiesAsync(ItemState item, CancellationToken cancellationToken)
+    {
+        var name = BlobPlacement.BaseName(item.UploadPath);
+        var approved = BlobPlacement.OwnCopiesAsync(storage.Approved, name, item.ItemId, cancellationToken);
+        var quarantine = BlobPlacement.OwnCopiesAsync(storage.Quarantine, name, item.ItemId, cancellationToken);
+        return new Copies(await approved, await quarantine);
+    }
+
+    private ScreeningDecision Decide(ItemState item, IReadOnlyList<ConsentRecord> records) =>
+        rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format));
+
+    /// <summary>The state a decision leads to, or null when it changes nothing.</summary>
+    internal static ItemState? Next(ItemState item, ScreeningDecision decision)
+    {
+        var same = !item.Screening
+            && decision.Outcome == item.Outcome
+            && decision.Channels.SequenceEqual(item.Channels)
+            && decision.Reasons.SequenceEqual(item.Reasons)
+            && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects)
+            && (decision.Outcome != Outcome.Redacted || decision.Redactions.SequenceEqual(item.Redactions));
+        if (same)
+        {
+            return null;
+        }
+
+        var generation = item.Generation + 1;
+        var redactionStillValid = decision.Outcome == Outcome.Redacted && item.Outcome == Outcome.Redacted && !item.Screening
+            && decision.RedactedSubjects.SequenceEqual(item.RedactedSubjects) && decision.Redactions.SequenceEqual(item.Redactions);
+        return item with
+        {
+            Screening = false,
+            Outcome = decision.Outcome,
+            Subjects = decision.Subjects,
+            Channels = decision.Channels,
+            Reasons = decision.Reasons,
+            RedactedSubjects = decision.RedactedSubjects,
+            Redactions = decision.Outcome == Outcome.Redacted ? decision.Redactions : [],
+            RedactionPending = decision.Outcome == Outcome.Redacted && (!redactionStillValid || item.RedactionPending),
+            RedactionKey = decision.Outcome != Outcome.Redacted ? string.Empty
+                : redactionStillValid ? item.RedactionKey
+                : ItemKey.DecisionRow(item.ItemId, generation),
+            Generation = generation,
+            DecidedAt = decision.DecidedAt,
+            ConsentVersions = decision.ConsentVersions,
+        };
+    }
+
+    /// <summary>
+    /// <see cref="ConvergeAsync"/>, where a source that went away or changed while it was copied (a
+    /// concurrent step moved the item on and deleted it) means: settle again from what is there now.
+    /// </summary>
+    private async Task<Converged> TryConvergeAsync(ItemState target, Copies copies, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ConvergeAsync(target, copies, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return Converged.Changed;
+        }
+    }
+
+    /// <summary>
+    /// Writes the copies <paramref name="target"/> needs (and never removes one that a state recorded
+    /// earlier may still rely on: that happens after the new state is recorded).
+    /// </summary>
+    private async Task<Converged> ConvergeAsync(ItemState target, Copies copies, CancellationToken cancellationToken)
+    {
+        switch (target.Outcome)
+        {
+            case Outcome.Approved:
+                {
+                    if (copies.Approved.FirstOrDefault(c => BlobPlacement.KindOf(c) == BlobPlacement.StrippedCopy) is { } published)
+                    {
+                        return await SetChannelsAsync(published, target.Channels, cancellationToken)
+                            ? new Converged(published.Name)
+                            : Converged.Changed;
+                    }
+
+                    // A redacted derivative of this item makes way for the full copy (it is a smaller publication).
+                    foreach (var other in copies.Approved)
+                    {
+                        await BlobPlacement.DeleteAsync(storage.Approved, other, cancellationToken);
+                    }
+
+                    if (!await StillHoldsAsync(target, cancellationToken))
+                    {
+                        return Converged.Changed;
+                    }
+
+                    return await PublishStrippedAsync(target, copies, cancellationToken);
+                }
+
+            case Outcome.Redacted:
+                {
+                    if (await EnsureQuarantinedAsync(target, copies, cancellationToken) is not { } original)
+                    {
+                        return Converged.Changed;
+                    }
+
+                    var derivative = copies.Approved.FirstOrDefault(c =>
+                        BlobPlacement.KindOf(c) == BlobPlacement.RedactedCopy && BlobPlacement.RedactionOf(c) == RedactionTag(target.RedactionKey));
+                    if (target.RedactionPending || derivative is null)
+                    {
+                        return new Converged(original) { NeedsRedaction = !target.RedactionPending };
+                    }
+
+                    return await SetChannelsAsync(derivative, target.Channels, cancellationToken)
+                        ? new Converged(derivative.Name)
+                        : Converged.Changed;
+                }
+
+            default:
+                return await EnsureQuarantinedAsync(target, copies, cancellationToken) is { } kept
+                    ? new Converged(kept)
+                    : Converged.Changed;
+        }
+    }
+
+    /// <summary>
+    /// After the state is recorded: removes every copy listed before the round that the state does not
+    /// keep. Copies written in this round are the ones it keeps; a copy a concurrent step writes is that
+    /// step's to settle (it reads the state again after writing).
+    /// </summary>
+    private async Task RemoveLeftoversAsync(ItemState state, Copies copies, CancellationToken cancellationToken)
+    {
+        foreach (var copy in copies.Approved)
+        {
+            var keep = state.Outcome switch
+            {
+                Outcome.Approved => BlobPlacement.KindOf(copy) == BlobPlacement.StrippedCopy,
+                Outcome.Redacted => BlobPlacement.KindOf(copy) == BlobPlacement.RedactedCopy && BlobPlacement.RedactionOf(copy) == RedactionTag(state.RedactionKey),
+                _ => false,
+            };
+            if (!keep)
+            {
+                await BlobPlacement.DeleteAsync(storage.Approved, copy, cancellationToken);
+            }
+        }
+
+        if (state.Outcome == Outcome.Approved)
+        {
+            foreach (var copy in copies.Quarantine)
+            {
+                await BlobPlacement.DeleteAsync(storage.Quarantine, copy, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Strips the original (the upload, else the quarantined copy) into <c>approved</c>.</summary>
+    private async Task<Converged> PublishStrippedAsync(ItemState target, Copies copies, CancellationToken cancellationToken)
+    {
+        if (await SourceAsync(target, copies, cancellationToken) is not var (source, etag))
+        {
+            return Converged.Changed;
+        }
+
+        await using var copy = TemporaryFile();
+        PublishResult stripped;
+        await using (var content = await OpenAsync(source, etag, cancellationToken))
+        {
+            stripped = await stripper.StripAsync(content, target.Tags.Format, copy, cancellationToken);
+        }
+
+        if (!stripped.Succeeded)
+        {
+            return new Converged(target.Location) { Refused = stripped.ReasonCode };
+        }
+
+        var name = await BlobPlacement.UploadAsync(
+            storage.Approved,
+            BlobPlacement.BaseName(target.UploadPath),
+            target.ItemId,
+            ct => BlobPlacement.HashAsync(source, etag, ct),
+            copy,
+            target.ContentType,
+            BlobPlacement.Metadata(target.ItemId, target.SourceETag, BlobPlacement.StrippedCopy, target.Channels),
+            cancellationToken);
+        return new Converged(name);
+    }
+
+    /// <summary>Publishes a finished redacted derivative of the item into <c>approved</c>; returns its name.</summary>
+    internal Task<string> PublishRedactedAsync(ItemState target, Stream derivative, BlobClient original, ETag originalETag, CancellationToken cancellationToken) =>
+        BlobPlacement.UploadAsync(
+            storage.Approved,
+            BlobPlacement.BaseName(target.UploadPath),
+            target.ItemId,
+            ct => BlobPlacement.HashAsync(original, originalETag, ct),
+            derivative,
+            target.ContentType,
+            BlobPlacement.Metadata(target.ItemId, target.SourceETag, BlobPlacement.RedactedCopy, target.Channels, target.RedactionKey),
+            cancellationToken);
+
+    /// <summary>The item's copy in quarantine, made when there is none: from the upload, else from its published copy.</summary>
+    /// <returns>Its name, or null when the listing was out of date (settle again).</returns>
+    private async Task<string?> EnsureQuarantinedAsync(ItemState target, Copies copies, CancellationToken cancellationToken)
+    {
+        if (copies.Quarantine.FirstOrDefault() is { } kept)
+        {
+            return kept.Name;
+        }
+
+        if (await SourceAsync(target, copies, cancellationToken) is not var (source, etag))
+        {
+            return null;
+        }
+
+        var kind = source.BlobContainerName == storage.Uploads.Name ? BlobPlacement.OriginalCopy : BlobPlacement.StrippedCopy;
+        return await BlobPlacement.PlaceAsync(
+            storage.Quarantine,
+            BlobPlacement.BaseName(target.UploadPath),
+            target.ItemId,
+            ct => BlobPlacement.HashAsync(source, etag, ct),
+            async (blob, ct) =>
+            {
+                // Server-side copy: the original's bytes never pass through this process.
+                var copy = await blob.StartCopyFromUriAsync(source.Uri, new BlobCopyFromUriOptions
+                {
+                    DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    SourceConditions = new BlobRequestConditions { IfMatch = etag },
+                    Metadata = BlobPlacement.Metadata(target.ItemId, target.SourceETag, kind, []),
+                }, ct);
+                await BlobPlacement.CompleteAsync(copy, ct);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Where the item's content is: the upload itself while it is there (at the version this item is),
+    /// else its copy in quarantine, else its published copy; null when the listing was out of date (settle
+    /// again). None left at all is an error (fail closed).
+    /// </summary>
+    private async Task<(BlobClient Blob, ETag ETag)?> SourceAsync(ItemState item, Copies copies, CancellationToken cancellationToken)
+    {
+        var upload = storage.Uploads.GetBlobClient(item.UploadPath);
+        if (copies.IsNone || await BlobPlacement.FindAsync(storage.Uploads, item.UploadPath, cancellationToken) is { } found
+            && BlobPlacement.Tag(found.Properties.ETag!.Value) == item.SourceETag)
+        {
+            return (upload, new ETag($"\"{item.SourceETag}\""));
+        }
+
+        if (copies.Quarantine.FirstOrDefault() is { } kept)
+        {
+            return (storage.Quarantine.GetBlobClient(kept.Name), kept.Properties.ETag!.Value);
+        }
+
+        if (copies.Approved.FirstOrDefault(c => BlobPlacement.KindOf(c) == BlobPlacement.StrippedCopy) is { } published)
+        {
+            return (storage.Approved.GetBlobClient(published.Name), published.Properties.ETag!.Value);
+        }
+
+        // The listing may be older than a concurrent step that moved the item on (and deleted the upload).
+        if ((await CopiesAsync(item, cancellationToken)) is { Approved.Count: 0, Quarantine.Count: 0 })
+        {
+            throw new InvalidDataException($"No copy of {item.Location} is left to move.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Sets the channels on the item's published copy; false when the copy changed meanwhile (settle again).</summary>
+    private async Task<bool> SetChannelsAsync(BlobItem copy, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        var wanted = string.Join(';', channels);
+        if (BlobPlacement.ChannelsOf(copy) == wanted)
+        {
+            return true;
+        }
+
+        var metadata = new Dictionary<string, string>(copy.Metadata, StringComparer.Ordinal) { [BlobPlacement.ChannelsKey] = wanted };
+        try
+        {
+            await storage.Approved.GetBlobClient(copy.Name).SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = copy.Properties.ETag }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    private Task QueueRedactionAsync(ItemState item, CancellationToken cancellationToken) =>
+        storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(item), ItemCatalog.Json), cancellationToken);
+
+    /// <summary>The form of a redaction key that blob metadata can hold.</summary>
+    internal static string RedactionTag(string key) => key.Replace('|', '-');
+
+    /// <summary>A seekable stream of the blob as it was at <paramref name="etag"/>, read in ranges.</summary>
+    internal static Task<Stream> OpenAsync(BlobClient blob, ETag etag, CancellationToken cancellationToken) =>
+        blob.OpenReadAsync(
+            new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1024 * 1024, Conditions = new BlobRequestConditions { IfMatch = etag } },
+            cancellationToken);
+
+    internal static FileStream TemporaryFile() => new(
+        Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"),
+        FileMode.CreateNew,
+        FileAccess.ReadWrite,
+        FileShare.None,
+        81920,
+        FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
+    /// <summary>An item's copies in <c>approved</c> and <c>quarantine</c>.</summary>
+    internal sealed record Copies(IReadOnlyList<BlobItem> Approved, IReadOnlyList<BlobItem> Quarantine)
+    {
+        public static readonly Copies None = new([], []);
+
+        public bool IsNone => ReferenceEquals(this, None);
+    }
+
+    private sealed record Converged(string Location)
+    {
+        public static readonly Converged Changed = new(string.Empty) { Stale = true };
+
+        /// <summary>The register or the copy changed meanwhile: decide again.</summary>
+        public bool Stale { get; init; }
+
+        /// <summary>The publishable copy cannot be made: quarantine with this reason.</summary>
+        public string? Refused { get; init; }
+
+        /// <summary>A published redaction is missing its derivative: ask for it again.</summary>
+        public bool NeedsRedaction { get; init; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Location}: {From} → {To} ({Trigger}, round {Round})")]
+    private partial void LogMoved(string location, string from, string to, string trigger, int round);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Location} stays {State} ({Trigger}, round {Round})")]
+    private partial void LogSettled(string location, string state, string trigger, int round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Location} was changed by a concurrent step (round {Round}): deciding again")]
+    private partial void LogConflict(string location, int round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Location}: the register changed before the copy was published (round {Round}): deciding again")]
+    private partial void LogStale(string location, int round);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Location} cannot be published without identifiers ({Reason}); quarantined")]
+    private partial void LogNotPublishable(string location, string reason);
+}
+
+/// <summary>An item kept changing under every attempt to settle it; the message is retried later.</summary>
+public sealed class ItemConflictException(string school, string itemId, int rounds)
+    : Exception($"Item {itemId} of {school} changed in each of {rounds} rounds; it will be settled again on the next delivery.")
+{
+    public string School { get; } = school;
+
+    public string ItemId { get; } = itemId;
+}
