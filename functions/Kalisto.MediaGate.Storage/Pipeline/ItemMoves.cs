@@ -98,25 +98,34 @@ public sealed partial class ItemMoves(
             {
                 // Also when nothing changed: an earlier round may have recorded this state and died before this step.
                 await RemoveLeftoversAsync(item, copies, cancellationToken);
-                var current = converged.Location == item.Location
-                    ? (await catalog.GetAsync(school, itemId, cancellationToken))?.ETag
-                    : await catalog.UpdateAsync(item with { Location = converged.Location }, etag, cancellationToken);
-                if (current == etag || (current is not null && converged.Location != item.Location))
+                var current = etag;
+                if (converged.Location != item.Location)
                 {
-                    if (item.RedactionPending && !fresh)
+                    item = item with { Location = converged.Location };
+                    if (await catalog.UpdateAsync(item, etag, cancellationToken) is not { } updated)
                     {
-                        await QueueRedactionAsync(item, cancellationToken); // the earlier request may be lost
+                        continue; // changed meanwhile: settle the newer state
                     }
 
-                    LogSettled(item.Location, item.StateName, trigger, round);
-                    return new Settled(item with { Location = converged.Location }, changed);
+                    current = updated;
                 }
 
-                continue; // changed while the copies were made to match it: settle the newer state
+                if (!await StableAsync(item, current, cancellationToken))
+                {
+                    continue; // changed while the copies were made to match it: settle the newer state
+                }
+
+                if (item.RedactionPending && !fresh)
+                {
+                    await QueueRedactionAsync(item, cancellationToken); // the earlier request may be lost
+                }
+
+                LogSettled(item.Location, item.StateName, trigger, round);
+                return new Settled(item, changed);
             }
 
             next = next with { Location = converged.Location };
-            if (await catalog.CommitAsync(next, etag, trigger, decision, cancellationToken) is null)
+            if (await catalog.CommitAsync(next, etag, trigger, decision, cancellationToken) is not { } committed)
             {
                 LogConflict(item.Location, round);
                 continue;
@@ -129,10 +138,16 @@ public sealed partial class ItemMoves(
                 await QueueRedactionAsync(next, cancellationToken);
             }
 
-            // Recorded: now the copies that no longer belong go (they did not move anything published).
+            // Recorded: now the published copies that no longer belong go.
             await RemoveLeftoversAsync(next, copies, cancellationToken);
             LogMoved(item.Location, item.StateName, next.StateName, trigger, round);
-            return new Settled(next, changed);
+
+            // The first decision of a new upload: no other step could list, so none could remove, its copies.
+            // Otherwise another step may have moved the item on, or removed a copy this state keeps, meanwhile.
+            if ((fresh && round == 1) || await StableAsync(next, committed, cancellationToken))
+            {
+                return new Settled(next, changed);
+            }
         }
 
         throw new ItemConflictException(school, itemId, MaxRounds);
@@ -153,6 +168,30 @@ public sealed partial class ItemMoves(
         var now = Decide(intended, await register.GetSchoolAsync(intended.School, cancellationToken));
         return Next(intended, now) is null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="state"/> (recorded at <paramref name="etag"/>) still holds, and the copy it
+    /// publishes is there: every step reads this after its last change to the copies, so a step that worked
+    /// on an older state always comes back and settles the newer one.
+    /// </summary>
+    private async Task<bool> StableAsync(ItemState state, ETag etag, CancellationToken cancellationToken)
+    {
+        if ((await catalog.GetAsync(state.School, state.ItemId, cancellationToken))?.ETag != etag)
+        {
+            return false;
+        }
+
+        var publishes = state.Outcome == Outcome.Approved || (state.Outcome == Outcome.Redacted && !state.RedactionPending);
+        return !publishes || (await CopiesAsync(state, cancellationToken)).Approved.Any(c => Keeps(state, c));
+    }
+
+    /// <summary>Whether a copy in <c>approved</c> is the one <paramref name="state"/> publishes.</summary>
+    private static bool Keeps(ItemState state, BlobItem copy) => state.Outcome switch
+    {
+        Outcome.Approved => BlobPlacement.KindOf(copy) == BlobPlacement.StrippedCopy,
+        Outcome.Redacted => BlobPlacement.KindOf(copy) == BlobPlacement.RedactedCopy && BlobPlacement.RedactionOf(copy) == RedactionTag(state.RedactionKey),
+        _ => false,
+    };
 
     /// <summary>The item's copies in both containers (own item ID only).</summary>
     internal async Task<Copies> CopiesAsync(ItemState item, CancellationToken cancellationToken)
@@ -228,6 +267,12 @@ public sealed partial class ItemMoves(
         {
             case Outcome.Approved:
                 {
+                    // The original stays in quarantine whatever the outcome: every publication is made from it.
+                    if (await EnsureQuarantinedAsync(target, copies, cancellationToken) is null)
+                    {
+                        return Converged.Changed;
+                    }
+
                     if (copies.Approved.FirstOrDefault(c => BlobPlacement.KindOf(c) == BlobPlacement.StrippedCopy) is { } published)
                     {
                         return await SetChannelsAsync(published, target.Channels, cancellationToken)
@@ -276,32 +321,15 @@ public sealed partial class ItemMoves(
     }
 
     /// <summary>
-    /// After the state is recorded: removes every copy listed before the round that the state does not
-    /// keep. Copies written in this round are the ones it keeps; a copy a concurrent step writes is that
-    /// step's to settle (it reads the state again after writing).
+    /// After the state is recorded: removes every published copy listed before the round that the state
+    /// does not keep. The copy in quarantine is the item's original and is never removed here: a step
+    /// that acts on an older state can then only ever take a publication down, never lose the item.
     /// </summary>
     private async Task RemoveLeftoversAsync(ItemState state, Copies copies, CancellationToken cancellationToken)
     {
-        foreach (var copy in copies.Approved)
+        foreach (var copy in copies.Approved.Where(c => !Keeps(state, c)))
         {
-            var keep = state.Outcome switch
-            {
-                Outcome.Approved => BlobPlacement.KindOf(copy) == BlobPlacement.StrippedCopy,
-                Outcome.Redacted => BlobPlacement.KindOf(copy) == BlobPlacement.RedactedCopy && BlobPlacement.RedactionOf(copy) == RedactionTag(state.RedactionKey),
-                _ => false,
-            };
-            if (!keep)
-            {
-                await BlobPlacement.DeleteAsync(storage.Approved, copy, cancellationToken);
-            }
-        }
-
-        if (state.Outcome == Outcome.Approved)
-        {
-            foreach (var copy in copies.Quarantine)
-            {
-                await BlobPlacement.DeleteAsync(storage.Quarantine, copy, cancellationToken);
-            }
+            await BlobPlacement.DeleteAsync(storage.Approved, copy, cancellationToken);
         }
     }
 
