@@ -70,6 +70,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ItemScreener>();
         services.TryAddSingleton<UploadScreening>();
         services.TryAddSingleton<RedactionPublishing>();
+        services.TryAddSingleton<RescreenOutbox>();
         services.TryAddSingleton<ConsentChanges>();
         services.TryAddSingleton<ItemRescreening>();
         services.TryAddSingleton<ConsentExpiry>();
