@@ -71,6 +71,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ItemMoves>();
         services.TryAddSingleton<UploadScreening>();
         services.TryAddSingleton<RedactionPublishing>();
+        services.TryAddSingleton<RescreenOutbox>();
         services.TryAddSingleton<ConsentChanges>();
         services.TryAddSingleton<ItemRescreening>();
         services.TryAddSingleton<ConsentExpiry>();

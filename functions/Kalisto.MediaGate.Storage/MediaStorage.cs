@@ -19,7 +19,6 @@ public sealed class MediaStorage
         Approved = blobs.GetBlobContainerClient(names.ApprovedContainer);
         Quarantine = blobs.GetBlobContainerClient(names.QuarantineContainer);
         Consent = tables.GetTableClient(names.ConsentTable);
-        ConsentHistory = tables.GetTableClient(names.ConsentHistoryTable);
         Decisions = tables.GetTableClient(names.DecisionsTable);
         Items = tables.GetTableClient(names.ItemsTable);
         SubjectItems = tables.GetTableClient(names.SubjectItemsTable);
@@ -36,9 +35,8 @@ public sealed class MediaStorage
 
     public BlobContainerClient Quarantine { get; }
 
+    /// <summary>The consent register: records, their history and the re-screens they owe, per school.</summary>
     public TableClient Consent { get; }
-
-    public TableClient ConsentHistory { get; }
 
     public TableClient Decisions { get; }
 
@@ -65,7 +63,7 @@ public sealed class MediaStorage
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        foreach (var table in new[] { Consent, ConsentHistory, Decisions, Items, SubjectItems, Runs })
+        foreach (var table in new[] { Consent, Decisions, Items, SubjectItems, Runs })
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
         }

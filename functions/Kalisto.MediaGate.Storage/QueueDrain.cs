@@ -1,11 +1,13 @@
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 
 namespace Kalisto.MediaGate.Storage;
 
 /// <summary>
 /// Processes every message now on a queue, as its queue-triggered function would, and returns: for the
 /// command line, which has no host polling the queues. A message is deleted only after it was handled;
-/// one that fails becomes visible again later, for the next run or for the Functions app.
+/// one that fails is made visible again at once (so running again retries it without waiting for the
+/// visibility timeout) and is not tried again in the same run.
 /// </summary>
 public static class QueueDrain
 {
@@ -27,58 +29,93 @@ public static class QueueDrain
             return Handling.Handled;
         }, concurrency, cancellationToken);
 
+    /// <param name="queue">The queue to drain.</param>
+    /// <param name="handle">Handles one message's text.</param>
+    /// <param name="concurrency">How many messages are handled at once.</param>
+    /// <param name="cancellationToken">Stops the run; messages being handled become visible again after their timeout.</param>
+    /// <param name="failed">Told of each message that failed and why, so the caller can say which one.</param>
     /// <returns>How many messages were handled, and how many failed.</returns>
     public static async Task<(int Handled, int Failed)> RunAsync(
-        QueueClient queue, Func<string, CancellationToken, Task<Handling>> handle, int concurrency, CancellationToken cancellationToken)
+        QueueClient queue,
+        Func<string, CancellationToken, Task<Handling>> handle,
+        int concurrency,
+        CancellationToken cancellationToken,
+        Action<string, Exception>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
-        int handled = 0, failed = 0;
-        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        int handledCount = 0, failedCount = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal); // skipped or failed in this run: not handled again
         var gate = new Lock();
+        bool Seen(QueueMessage m)
+        {
+            lock (gate)
+            {
+                return seen.Contains(m.MessageId);
+            }
+        }
+
         while (true)
         {
             var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromMinutes(5), cancellationToken)).Value;
-            bool seenBefore;
-            lock (gate)
-            {
-                seenBefore = batch.All(m => skipped.Contains(m.MessageId));
-            }
-
-            if (batch.Length == 0 || seenBefore)
+            if (batch.Length == 0 || batch.All(Seen))
             {
                 foreach (var message in batch)
                 {
-                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                    await ReleaseAsync(queue, message, cancellationToken);
                 }
 
-                return (handled, failed);
+                return (handledCount, failedCount);
             }
 
             await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (message, ct) =>
             {
+                if (Seen(message))
+                {
+                    await ReleaseAsync(queue, message, ct);
+                    return;
+                }
+
                 try
                 {
                     if (await handle(message.MessageText, ct) == Handling.Skipped)
                     {
                         lock (gate)
                         {
-                            skipped.Add(message.MessageId);
+                            seen.Add(message.MessageId);
                         }
 
-                        await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
+                        await ReleaseAsync(queue, message, ct);
                         return;
                     }
 
                     await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-                    Interlocked.Increment(ref handled);
+                    Interlocked.Increment(ref handledCount);
                 }
-                catch (Exception) when (!ct.IsCancellationRequested)
+                catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    // Left on the queue: visible again after the timeout, and counted towards its poison limit.
-                    Interlocked.Increment(ref failed);
+                    Interlocked.Increment(ref failedCount);
+                    lock (gate)
+                    {
+                        seen.Add(message.MessageId);
+                        failed?.Invoke(message.MessageText, e);
+                    }
+
+                    // Visible again now, for the next run (or the Functions app); its dequeue count still
+                    // counts towards the poison limit.
+                    try
+                    {
+                        await ReleaseAsync(queue, message, ct);
+                    }
+                    catch (Exception) when (!ct.IsCancellationRequested)
+                    {
+                        // Storage failing again: the visibility timeout releases it instead.
+                    }
                 }
             });
         }
     }
+
+    private static Task ReleaseAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken) =>
+        queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
 }

@@ -16,13 +16,12 @@ public sealed class StorageOptions
     [Required, RegularExpression(ContainerName)]
     public string QuarantineContainer { get; set; } = "quarantine";
 
-    /// <summary>The consent register: PartitionKey school, RowKey subject.</summary>
+    /// <summary>
+    /// The consent register: PartitionKey school, RowKey subject; in the same partition a history row for
+    /// every change (who, when, old and new value) and an outbox row per re-screen owed.
+    /// </summary>
     [Required, RegularExpression(TableName)]
     public string ConsentTable { get; set; } = "consent";
-
-    /// <summary>One row per change of a consent record: who, when, old and new value.</summary>
-    [Required, RegularExpression(TableName)]
-    public string ConsentHistoryTable { get; set; } = "consenthistory";
 
     /// <summary>The audit trail: one row per decision, never updated in place.</summary>
     [Required, RegularExpression(TableName)]

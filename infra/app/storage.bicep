@@ -31,7 +31,6 @@ var mediaContainerNames = [
 
 var tableNames = [
   'consent'
-  'consenthistory'
   'decisions'
   'items'
   'subjectitems'

@@ -37,6 +37,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void SweepConsentOutbox_runs_every_five_minutes()
+    {
+        Assert.Equal("0 */5 * * * *", Binding("SweepConsentOutbox", "timerTrigger").GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void The_host_json_is_part_of_the_build()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(BuildOutput(), "host.json")));

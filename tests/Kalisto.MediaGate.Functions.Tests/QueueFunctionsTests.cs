@@ -44,9 +44,28 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         clock.Now = clock.Now.AddDays(1);
         await host.Function<ExpireConsents>().RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
 
-        var message = Assert.Single((await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value);
-        var request = RescreenRequest.Parse(message.MessageText);
-        Assert.Equal(("de-wilg", "LL-1001", RescreenRequest.DatePassed), (request.School, request.SubjectId, request.Cause));
+        var requests = (await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value.Select(m => RescreenRequest.Parse(m.MessageText)).ToList();
+        Assert.Contains(new RescreenRequest("de-wilg", "LL-1001", RescreenRequest.DatePassed), requests);
+        Assert.All(requests, r => Assert.Equal(("de-wilg", "LL-1001"), (r.School, r.SubjectId))); // and the import's re-screen, still owed
+    }
+
+    [Fact]
+    public async Task SweepConsentOutbox_queues_a_re_screen_whose_message_was_lost_and_RescreenItems_clears_it()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        await using var host = await FunctionsHost.StartAsync(azurite, clock: clock);
+        var storage = host.Services.GetRequiredService<MediaStorage>();
+        await host.Services.GetRequiredService<ConsentChanges>().ImportAsync([Records.Valid("de-wilg", "LL-1001", "Emma de Vries")], "test", CancellationToken.None);
+        await storage.RescreenQueue.ClearMessagesAsync(); // the process died before queuing
+        var sweep = host.Function<SweepConsentOutbox>();
+
+        await sweep.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        Assert.Empty((await storage.RescreenQueue.PeekMessagesAsync(32)).Value); // not yet stale
+        clock.Now = clock.Now.AddMinutes(6);
+        await sweep.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        await DeliverRescreensAsync(host, storage);
+
+        Assert.Empty(await host.Services.GetRequiredService<RescreenOutbox>().PendingAsync(TimeSpan.Zero, CancellationToken.None));
     }
 
     /// <summary>What the host does with the rescreen queue: each message to RescreenItems, as text.</summary>

@@ -56,6 +56,11 @@ internal static class ConsentCommand
 
             var summary = await session.Get<ConsentChanges>().ImportAsync(records, ChangedBy(path), ct);
             console.Ansi.MarkupLine($"Imported {records.Count} record(s): [green]{summary.Added} added[/], [yellow]{summary.Changed} changed[/], {summary.Unchanged} unchanged.");
+            foreach (var warning in summary.Warnings)
+            {
+                console.Ansi.MarkupLine($"[yellow]{Markup.Escape(warning.Message)}[/]");
+            }
+
             if (summary.ChangedSubjects.Count > 0)
             {
                 console.Ansi.MarkupLine($"Queued {summary.ChangedSubjects.Count} re-screen(s); [grey]mediagate rescreen --storage ...[/] processes them (the Functions app does so by itself).");
@@ -100,11 +105,17 @@ internal static class ConsentCommand
         subject = subject.Trim().ToUpperInvariant();
         return StorageCommand.RunAsync("consent withdraw", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var record = await session.Get<ConsentChanges>().WithdrawAsync(school, subject, on, ChangedBy("consent withdraw"), ct);
-            if (record is null)
+            var write = await session.Get<ConsentChanges>().WithdrawAsync(school, subject, on, ChangedBy("consent withdraw"), ct);
+            if (write.Record is not { } record)
             {
                 console.Error.WriteLine($"mediagate consent withdraw: {school} has no consent record for {subject}");
                 return MediaGateCommandLine.UsageError;
+            }
+
+            if (!write.Written)
+            {
+                console.Ansi.MarkupLine($"Consent of {Markup.Escape(school)} {Markup.Escape(subject)} is already withdrawn from [yellow]{record.WithdrawnOn:yyyy-MM-dd}[/] (version {record.Version}); nothing changed.");
+                return MediaGateCommandLine.Ok;
             }
 
             console.Ansi.MarkupLine($"Consent of {Markup.Escape(school)} {Markup.Escape(subject)} withdrawn from [yellow]{record.WithdrawnOn:yyyy-MM-dd}[/] (version {record.Version}). Queued the re-screen of its items; [grey]mediagate rescreen --storage ...[/] processes it.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Azure;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Pipeline;
@@ -6,7 +7,12 @@ using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
-/// <summary><c>mediagate rescreen --storage CONN [--school S]</c>: processes every pending re-screen, then exits.</summary>
+/// <summary>
+/// <c>mediagate rescreen --storage CONN [--school S]</c>: processes every pending re-screen, then exits: the
+/// queued messages, then every re-screen still owed in the consent outbox without one (an import that
+/// crashed or was cancelled before queuing). A failure names the subject or item and the storage's status
+/// and error code; the message is visible again at once, so running the command again retries it.
+/// </summary>
 internal static class RescreenCommand
 {
     public static Command Create(CliConsole console)
@@ -22,8 +28,20 @@ internal static class RescreenCommand
         StorageCommand.RunAsync("rescreen", connection, snapshotRegister: false, console, ct, async session =>
         {
             var storage = session.Get<MediaStorage>();
+            var outbox = session.Get<RescreenOutbox>();
             var rescreening = session.Get<ItemRescreening>();
             var moved = 0;
+            var failedSubjects = new HashSet<(string, string)>();
+            void Failed(RescreenRequest request, Exception e)
+            {
+                lock (failedSubjects)
+                {
+                    failedSubjects.Add((request.School, request.SubjectId));
+                }
+
+                console.Error.WriteLine($"mediagate rescreen: the re-screen of {request.School} {request.SubjectId} failed ({Why(e)}); it stays pending.");
+            }
+
             var (subjects, failed) = await QueueDrain.RunAsync(storage.RescreenQueue, async (message, token) =>
             {
                 var request = RescreenRequest.Parse(message);
@@ -32,20 +50,52 @@ internal static class RescreenCommand
                     return QueueDrain.Handling.Skipped;
                 }
 
-                Interlocked.Add(ref moved, await rescreening.RescreenAsync(request, token));
+                Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
                 return QueueDrain.Handling.Handled;
-            }, concurrency: 4, ct);
+            }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message), e));
+
+            // Re-screens owed without a message (its import died before queuing it): done here, not queued.
+            var owed = (await outbox.PendingAsync(TimeSpan.Zero, ct))
+                .Where(r => (school is null || r.School == school) && !failedSubjects.Contains((r.School, r.SubjectId)))
+                .ToList();
+            await Parallel.ForEachAsync(owed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (request, token) =>
+            {
+                try
+                {
+                    Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
+                    Interlocked.Increment(ref subjects);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                    Failed(request, e);
+                }
+            });
 
             // Items that became redacted: publish their derivatives, as RedactImage does in Azure.
             var redaction = session.Get<RedactionPublishing>();
-            var (_, redactionsFailed) = await QueueDrain.RunAsync(storage.RedactQueue, (message, token) => redaction.PublishAsync(RedactionPublishing.Parse(message), token), Environment.ProcessorCount, ct);
+            var (_, redactionsFailed) = await QueueDrain.RunAsync(
+                storage.RedactQueue,
+                async (message, token) =>
+                {
+                    await redaction.PublishAsync(RedactionPublishing.Parse(message), token);
+                    return QueueDrain.Handling.Handled;
+                },
+                Environment.ProcessorCount,
+                ct,
+                (message, e) => console.Error.WriteLine($"mediagate rescreen: the redaction of {RedactionPublishing.Parse(message).Location} failed ({Why(e)}); it stays queued."));
             console.Ansi.MarkupLine($"Processed {subjects} re-screen(s): {moved} item(s) changed state.");
             if (failed + redactionsFailed > 0)
             {
-                console.Error.WriteLine($"mediagate rescreen: {failed + redactionsFailed} message(s) failed and stay queued; run rescreen again to retry them.");
+                console.Error.WriteLine($"mediagate rescreen: {failed + redactionsFailed} re-screen(s) or redaction(s) failed and stay pending; run rescreen again to retry them.");
                 return StorageCommand.StorageError;
             }
 
             return MediaGateCommandLine.Ok;
         });
+
+    /// <summary>The storage's answer (status and error code), or what went wrong otherwise; never a stack trace.</summary>
+    private static string Why(Exception e) => e is RequestFailedException { Status: > 0 } r
+        ? $"status {r.Status}, {r.ErrorCode ?? "no error code"}"
+        : Markup.Escape(e.GetBaseException().Message);
 }

@@ -105,7 +105,7 @@ public static class ConsentCsv
 
                 if (record is not null && errors.Count == before)
                 {
-                    records.Add(record);
+                    records.Add(record with { Line = line });
                 }
             }
         }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Kalisto.MediaGate.Consent;
 
 /// <summary>Whether a subject is a pupil or a member of staff (both need consent, protocol rule A.5).</summary>
@@ -33,6 +35,13 @@ public sealed record ConsentRecord
 
     /// <summary>Increases on every change of the record; decisions record the versions they used.</summary>
     public long Version { get; init; } = 1;
+
+    /// <summary>
+    /// The CSV line the record was read from (0 when it came from elsewhere), so what an import reports
+    /// about it can name the line; not part of its content and never stored.
+    /// </summary>
+    [JsonIgnore]
+    public int Line { get; init; }
 
     /// <summary>The channels this record allows on <paramref name="today"/>, or why it allows none.</summary>
     public ConsentState StateOn(DateOnly today)

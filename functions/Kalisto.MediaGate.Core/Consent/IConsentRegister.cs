@@ -21,6 +21,9 @@ public sealed record ImportSummary(int Added, int Changed, int Unchanged)
 {
     /// <summary>The subjects whose record was added or changed: their items are screened again (SPEC §7).</summary>
     public IReadOnlyList<SubjectRef> ChangedSubjects { get; init; } = [];
+
+    /// <summary>Rows that were applied only in part, with their lines: a withdrawal that stands (SPEC §4).</summary>
+    public IReadOnlyList<ImportWarning> Warnings { get; init; } = [];
 }
 
 /// <summary>A subject of one school.</summary>

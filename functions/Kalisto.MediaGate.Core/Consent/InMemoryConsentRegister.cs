@@ -48,18 +48,25 @@ public sealed class InMemoryConsentRegister(TimeProvider clock) : IConsentRegist
         {
             int added = 0, changed = 0, unchanged = 0;
             var changedSubjects = new List<SubjectRef>();
+            var warnings = new List<ImportWarning>();
             var now = clock.GetUtcNow();
-            foreach (var record in records)
+            foreach (var row in records)
             {
-                var key = (record.School, record.SubjectId);
+                var key = (row.School, row.SubjectId);
                 _records.TryGetValue(key, out var old);
+                var (record, warning) = StandingWithdrawal.Apply(old, row);
+                if (warning is not null)
+                {
+                    warnings.Add(warning);
+                }
+
                 if (old is not null && old.SameContentAs(record))
                 {
                     unchanged++;
                     continue;
                 }
 
-                var stored = record with { Version = (old?.Version ?? 0) + 1 };
+                var stored = record with { Version = (old?.Version ?? 0) + 1, Line = 0 };
                 _records[key] = stored;
                 _history.Add(new ConsentChange(record.School, record.SubjectId, changedBy, now, old, stored));
                 changedSubjects.Add(new SubjectRef(record.School, record.SubjectId));
@@ -73,7 +80,7 @@ public sealed class InMemoryConsentRegister(TimeProvider clock) : IConsentRegist
                 }
             }
 
-            return Task.FromResult(new ImportSummary(added, changed, unchanged) { ChangedSubjects = changedSubjects });
+            return Task.FromResult(new ImportSummary(added, changed, unchanged) { ChangedSubjects = changedSubjects, Warnings = warnings });
         }
     }
 }

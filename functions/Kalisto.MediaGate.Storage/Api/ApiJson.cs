@@ -42,9 +42,12 @@ public sealed record ConsentResource(
     string ValidUntil,
     string? WithdrawnOn,
     string? Evidence,
-    long Version)
+    long Version,
+    IReadOnlyList<WarningResource>? Warnings = null)
 {
-    public static ConsentResource From(ConsentRecord record)
+    /// <param name="record">The record as stored.</param>
+    /// <param name="warning">What a write applied only in part (a withdrawal that stands), if anything.</param>
+    public static ConsentResource From(ConsentRecord record, ImportWarning? warning = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         return new(
@@ -57,12 +60,33 @@ public sealed record ConsentResource(
             ConsentFields.Format(record.ValidUntil),
             record.WithdrawnOn is { } withdrawn ? ConsentFields.Format(withdrawn) : null,
             record.Evidence,
-            record.Version);
+            record.Version,
+            warning is null ? null : [WarningResource.From(warning)]);
     }
 }
 
-/// <summary>The outcome of an import: how many records were added, changed and left as they were.</summary>
-public sealed record ImportResource(int Added, int Changed, int Unchanged);
+/// <summary>
+/// The outcome of an import: how many records were added, changed and left as they were, and the rows
+/// applied only in part (a withdrawal that stands), each with its line.
+/// </summary>
+public sealed record ImportResource(int Added, int Changed, int Unchanged, IReadOnlyList<WarningResource> Warnings)
+{
+    public static ImportResource From(ImportSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return new(summary.Added, summary.Changed, summary.Unchanged, [.. summary.Warnings.Select(WarningResource.From)]);
+    }
+}
+
+/// <summary>A row applied only in part: its CSV line (none for a single record), its subject and what to do.</summary>
+public sealed record WarningResource(int? Line, string SubjectId, string Message)
+{
+    public static WarningResource From(ImportWarning warning)
+    {
+        ArgumentNullException.ThrowIfNull(warning);
+        return new(warning.Line > 0 ? warning.Line : null, warning.SubjectId, warning.Message);
+    }
+}
 
 /// <summary>A reason code and, for a reason about one subject, its ID.</summary>
 public sealed record ReasonResource(string Code, string? Subject)

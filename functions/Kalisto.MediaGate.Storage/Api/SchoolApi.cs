@@ -78,24 +78,27 @@ public sealed partial class SchoolApi(
                 return Refused("PutConsent", errors, "The consent record is not valid; nothing was changed.");
             }
 
-            var current = await register.GetAsync(code, subject, cancellationToken);
-            if (version is { } expected && expected != (current?.Version ?? 0))
+            ConsentWrite write;
+            try
             {
-                return new ApiResult.Problem(409, "The record has changed", current is null
-                    ? $"{code} has no consent record for {subject}, so there is no version {expected} to replace."
-                    : $"The record is at version {current.Version}, not {expected}: read it again and decide on the change; nothing was changed.");
+                // One conditional operation: If-Match on the row whose version matched (or on the row read).
+                write = await changes.PutAsync(record, version, ChangedBy(request), cancellationToken);
+            }
+            catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
+            {
+                return ChangedMeanwhile();
             }
 
-            var (_, conflict) = await WriteAsync([record], request, cancellationToken);
-            if (conflict is not null)
+            if (write.Outcome == ConsentWriteOutcome.StaleVersion)
             {
-                return conflict;
+                return new ApiResult.Problem(409, "The record has changed", write.Record is not { } current
+                    ? $"{code} has no consent record for {subject}, so there is no version {version} to replace."
+                    : $"The record is at version {current.Version}, not {version}: read it again and decide on the change; nothing was changed.");
             }
 
-            var stored = await register.GetAsync(code, subject, cancellationToken)
-                ?? throw new InvalidOperationException($"The record of {code} {subject} is gone right after it was written.");
+            var stored = write.Record!;
             LogConsentWritten(code, subject, stored.Version);
-            return new ApiResult.Json(ConsentResource.From(stored));
+            return new ApiResult.Json(ConsentResource.From(stored, write.Warning));
         }
     }
 
@@ -130,17 +133,18 @@ public sealed partial class SchoolApi(
             return Refused("WithdrawConsent", errors, "The withdrawal is not valid; nothing was changed.");
         }
 
-        ConsentRecord? record;
+        ConsentWrite write;
         try
         {
-            record = await changes.WithdrawAsync(code, subject, on, ChangedBy(request), cancellationToken);
+            write = await changes.WithdrawAsync(code, subject, on, ChangedBy(request), cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
         {
             return ChangedMeanwhile();
         }
 
-        return record is null ? NoRecord(code, subject) : new ApiResult.Json(ConsentResource.From(record));
+        // A repeated withdrawal answers the record as it stands: its earlier date, its version unchanged.
+        return write.Record is { } record ? new ApiResult.Json(ConsentResource.From(record)) : NoRecord(code, subject);
     }
 
     /// <summary>Imports a CSV of the school's register (SPEC §4): all or nothing, every error with its line and field.</summary>
@@ -182,8 +186,8 @@ public sealed partial class SchoolApi(
             return conflict!;
         }
 
-        LogImported(code, summary.Added, summary.Changed, summary.Unchanged);
-        return new ApiResult.Json(new ImportResource(summary.Added, summary.Changed, summary.Unchanged));
+        LogImported(code, summary.Added, summary.Changed, summary.Unchanged, summary.Warnings.Count);
+        return new ApiResult.Json(ImportResource.From(summary));
     }
 
     /// <summary>The school's items in one state, by path; without a state the review list (quarantined).</summary>
@@ -478,7 +482,7 @@ public sealed partial class SchoolApi(
         {
             return (await changes.ImportAsync(records, ChangedBy(request), cancellationToken), null);
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
         {
             return (null, ChangedMeanwhile());
         }
@@ -517,8 +521,8 @@ public sealed partial class SchoolApi(
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {School} {SubjectId} written through the API, now version {Version}")]
     private partial void LogConsentWritten(string school, string subjectId, long version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consent import for {School} through the API: {Added} added, {Changed} changed, {Unchanged} unchanged")]
-    private partial void LogImported(string school, int added, int changed, int unchanged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consent import for {School} through the API: {Added} added, {Changed} changed, {Unchanged} unchanged, {Warnings} withdrawal(s) kept")]
+    private partial void LogImported(string school, int added, int changed, int unchanged, int warnings);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {School} from {From} to {To} exported: {Decisions} decision(s)")]
     private partial void LogAuditExported(string school, DateOnly from, DateOnly to, int decisions);

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace Kalisto.MediaGate.Storage.Lifecycle;
 
 /// <summary>
-/// Every change of the register goes through here (CSV import, the API, the command line): the change
-/// is written with its history, then a re-screen is queued for each subject whose record changed, so
-/// withdrawn consent takes items out of <c>approved</c> and late consent releases them (SPEC §7).
+/// Every change of the register goes through here (CSV import, the API, the command line): each record
+/// is written in one transaction with its history and the re-screen it owes (<see cref="RescreenOutbox"/>),
+/// then the re-screen is queued, so withdrawn consent takes items out of <c>approved</c> and late consent
+/// releases them (SPEC §7). A process that dies between the two leaves the outbox row, and the sweep queues it.
 /// </summary>
 public sealed partial class ConsentChanges(
     TableConsentRegister register,
-    MediaStorage storage,
+    RescreenOutbox outbox,
     ConsentOptions options,
     TimeProvider clock,
     ILogger<ConsentChanges> logger)
@@ -19,56 +20,48 @@ public sealed partial class ConsentChanges(
     /// <summary>Adds or replaces records (validated as a whole before) and queues the re-screens.</summary>
     public async Task<ImportSummary> ImportAsync(IReadOnlyList<ConsentRecord> records, string changedBy, CancellationToken cancellationToken)
     {
-        ImportSummary summary;
-        try
-        {
-            summary = await register.ImportAsync(records, changedBy, cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Part of the import may be written: those records would count as unchanged when it is run
-            // again, and get no re-screen then. Re-screening a subject that did not change is harmless.
-            await QueueAsync(records.Select(r => new SubjectRef(r.School, r.SubjectId)), RescreenRequest.ConsentChange, CancellationToken.None);
-            throw;
-        }
-
-        await QueueAsync(summary.ChangedSubjects, RescreenRequest.ConsentChange, cancellationToken);
+        // A failure or cancellation half-way throws: the records written so far owe their re-screens in the
+        // outbox, and the sweep (or mediagate rescreen) queues them.
+        var summary = await register.ImportAsync(records, changedBy, cancellationToken);
+        await outbox.SendAsync(summary.ChangedSubjects, cancellationToken);
         return summary;
     }
 
     /// <summary>
-    /// Withdraws a subject's consent from <paramref name="on"/> (today when null), keeping the history.
-    /// An earlier withdrawal date stays. Null when the school has no record for the subject.
+    /// Adds or replaces one record in one conditional write (see <see cref="TableConsentRegister.PutAsync"/>)
+    /// and queues its re-screen when it was written. A concurrent change throws a 409/412 <see cref="Azure.RequestFailedException"/>.
     /// </summary>
-    public async Task<ConsentRecord?> WithdrawAsync(string school, string subjectId, DateOnly? on, string changedBy, CancellationToken cancellationToken)
+    public async Task<ConsentWrite> PutAsync(ConsentRecord record, long? expectedVersion, string changedBy, CancellationToken cancellationToken)
     {
-        var record = await register.GetAsync(school, subjectId, cancellationToken);
-        if (record is null)
+        ArgumentNullException.ThrowIfNull(record);
+        var write = await register.PutAsync(record, expectedVersion, changedBy, cancellationToken);
+        if (write.Written)
         {
-            return null;
+            await outbox.SendAsync([new SubjectRef(record.School, record.SubjectId)], cancellationToken);
         }
 
+        return write;
+    }
+
+    /// <summary>
+    /// Withdraws a subject's consent from <paramref name="on"/> (today when null), keeping the history, and
+    /// queues the re-screen. An earlier (or the same) withdrawal date stays and nothing is written
+    /// (<see cref="ConsentWriteOutcome.Unchanged"/>); <see cref="ConsentWriteOutcome.Missing"/> when the school
+    /// has no record for the subject.
+    /// </summary>
+    public async Task<ConsentWrite> WithdrawAsync(string school, string subjectId, DateOnly? on, string changedBy, CancellationToken cancellationToken)
+    {
         var day = on ?? options.Today(clock.GetUtcNow());
-        if (record.WithdrawnOn is { } earlier && earlier <= day)
+        var write = await register.WithdrawAsync(school, subjectId, day, changedBy, cancellationToken);
+        if (write.Written)
         {
-            return record; // already withdrawn from an earlier day: nothing changes
+            await outbox.SendAsync([new SubjectRef(school, subjectId)], cancellationToken);
+            LogWithdrawn(school, subjectId, write.Record!.Version);
         }
 
-        var withdrawn = record with { WithdrawnOn = day };
-        await ImportAsync([withdrawn], changedBy, cancellationToken);
-        LogWithdrawn(school, subjectId);
-        return withdrawn with { Version = record.Version + 1 };
+        return write;
     }
 
-    /// <summary>Queues a re-screen of each subject's items.</summary>
-    public async Task QueueAsync(IEnumerable<SubjectRef> subjects, string cause, CancellationToken cancellationToken)
-    {
-        foreach (var subject in subjects)
-        {
-            await storage.RescreenQueue.SendMessageAsync(new RescreenRequest(subject.School, subject.SubjectId, cause).ToMessage(), cancellationToken);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {School} {SubjectId} withdrawn; its items are queued for re-screening")]
-    private partial void LogWithdrawn(string school, string subjectId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {School} {SubjectId} withdrawn (version {Version}); its items are queued for re-screening")]
+    private partial void LogWithdrawn(string school, string subjectId, long version);
 }

@@ -9,12 +9,13 @@ namespace Kalisto.MediaGate.Storage.Lifecycle;
 /// The daily run (SPEC §7): consent changes by date alone too. A record whose <c>valid_until</c> passed,
 /// whose <c>withdrawn_on</c> or <c>valid_from</c> arrived since the last run queues a re-screen of its
 /// subject. The last day handled is kept in the <c>runs</c> table; a run that fails half-way queues the
-/// same subjects again next time, which is harmless (re-screening is idempotent).
+/// same subjects again next time, which is harmless (re-screening is idempotent). It also queues again
+/// every re-screen still owed in the outbox, whatever its age: the daily backstop of the sweep.
 /// </summary>
 public sealed partial class ConsentExpiry(
     MediaStorage storage,
     TableConsentRegister register,
-    ConsentChanges changes,
+    RescreenOutbox outbox,
     ConsentOptions options,
     TimeProvider clock,
     ILogger<ConsentExpiry> logger)
@@ -36,7 +37,12 @@ public sealed partial class ConsentExpiry(
             .Where(r => Passed(r.ValidUntil.AddDays(1)) || Passed(r.WithdrawnOn) || Passed(r.ValidFrom))
             .Select(r => new SubjectRef(r.School, r.SubjectId))
             .ToList();
-        await changes.QueueAsync(due, RescreenRequest.DatePassed, cancellationToken);
+        foreach (var subject in due)
+        {
+            await outbox.QueueAsync(new RescreenRequest(subject.School, subject.SubjectId, RescreenRequest.DatePassed), cancellationToken);
+        }
+
+        await outbox.RequeueAsync(TimeSpan.Zero, cancellationToken);
         await storage.Runs.UpsertEntityAsync(
             new TableEntity(Partition, Row) { ["Day"] = ConsentFields.Format(today), ["At"] = clock.GetUtcNow() },
             TableUpdateMode.Replace,

@@ -81,7 +81,34 @@ internal sealed class ConsentEntity : ITableEntity
             : throw new InvalidDataException($"Consent row {PartitionKey}/{RowKey} has a bad date.");
 }
 
-/// <summary>One change of a consent record: PartitionKey school, RowKey <c>{subject}|{version}</c>.</summary>
+/// <summary>
+/// The row keys of the <c>consent</c> table. A school's partition holds its records (RowKey the subject ID),
+/// and, after every record, rows that start with <c>~</c>, which sorts after every subject ID: the
+/// history of each record and the re-screens still owed. One partition, so a record, its history row and
+/// its re-screen are written in one entity-group transaction: all of them or none.
+/// </summary>
+internal static class ConsentRows
+{
+    /// <summary>Every row below this key is a record (subject IDs start with a letter or digit).</summary>
+    public const string RecordsEnd = "~";
+
+    public const string HistoryPrefix = "~history|";
+
+    public const string OutboxPrefix = "~outbox|";
+
+    /// <summary>The first key after every outbox row (<c>}</c> follows <c>|</c>).</summary>
+    public const string OutboxEnd = "~outbox}";
+
+    public static string History(string subjectId, long version) =>
+        string.Create(CultureInfo.InvariantCulture, $"{HistoryPrefix}{subjectId}|{version:D10}");
+
+    public static string Outbox(string subjectId) => OutboxPrefix + subjectId;
+}
+
+/// <summary>
+/// One change of a consent record: PartitionKey school, RowKey <c>~history|{subject}|{version:D10}</c>.
+/// Added in the transaction that makes the change, so it exists only for a change that committed.
+/// </summary>
 internal sealed class ConsentHistoryEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = string.Empty;
@@ -105,7 +132,29 @@ internal sealed class ConsentHistoryEntity : ITableEntity
 
     /// <summary>The record after the change as JSON.</summary>
     public string New { get; set; } = string.Empty;
+}
 
-    public static string Key(string subjectId, long version) =>
-        string.Create(CultureInfo.InvariantCulture, $"{subjectId}|{version:D10}");
+/// <summary>
+/// A re-screen owed to a subject whose record changed: PartitionKey school, RowKey <c>~outbox|{subject}</c>.
+/// Upserted in the transaction of every change, deleted (If-Match) once a re-screen that started after
+/// the change has finished; while it exists the re-screen is owed, whatever happened to its message.
+/// </summary>
+internal sealed class ConsentOutboxEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = string.Empty;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string School { get; set; } = string.Empty;
+
+    public string SubjectId { get; set; } = string.Empty;
+
+    public string Cause { get; set; } = string.Empty;
+
+    /// <summary>When the change that owes the re-screen committed.</summary>
+    public DateTimeOffset At { get; set; }
 }

@@ -115,6 +115,46 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
     }
 
     [Fact]
+    public void A_re_import_after_a_withdrawal_keeps_it_and_a_repeated_withdrawal_changes_nothing()
+    {
+        var csv = Path.Combine(_folder, "consent.csv");
+        File.WriteAllText(csv, "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\nde-wilg,LL-5001,pupil,Fenna Smit,website,2026-08-01,2027-07-31,,form-1\n");
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("consent", "withdraw", "de-wilg", "LL-5001", "--on", "2026-11-20", "--storage", storage).ExitCode);
+
+        var again = CommandLineRun.Of("consent", "withdraw", "de-wilg", "LL-5001", "--on", "2026-11-25", "--storage", storage);
+        var import = CommandLineRun.Of("consent", "import", csv, "--storage", storage);
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("already withdrawn from 2026-11-20 (version 2); nothing changed", again.Console, StringComparison.Ordinal);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("0 added, 0 changed, 1 unchanged", import.Console, StringComparison.Ordinal);
+        Assert.Contains("line 2: LL-5001 stays withdrawn since 2026-11-20", import.Console, StringComparison.Ordinal);
+        Assert.Contains(",2026-11-20,form-1", CommandLineRun.Of("consent", "export", "--storage", storage).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rescreen_also_does_the_re_screens_an_import_owes_without_a_message()
+    {
+        var csv = Path.Combine(_folder, "consent.csv");
+        File.WriteAllText(csv, "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\nde-wilg,LL-5001,pupil,Fenna Smit,website,2026-08-01,2027-07-31,,form-1\nde-wilg,LL-5002,pupil,Bram Smit,website,2026-08-01,2027-07-31,,form-2\n");
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        new Azure.Storage.Queues.QueueClient(storage, "rescreen").ClearMessages(); // the import died before queuing them
+
+        var rescreen = CommandLineRun.Of("rescreen", "--storage", storage);
+        var again = CommandLineRun.Of("rescreen", "--storage", storage);
+
+        Assert.Equal(0, rescreen.ExitCode);
+        Assert.Contains("Processed 2 re-screen(s)", rescreen.Console, StringComparison.Ordinal);
+        Assert.Contains("Processed 0 re-screen(s)", again.Console, StringComparison.Ordinal);
+        var owed = new Azure.Data.Tables.TableClient(storage, "consent").Query<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey ge {"~outbox|"} and RowKey lt {"~outbox}"}"));
+        Assert.Empty(owed);
+    }
+
+    [Fact]
     public void Screen_with_storage_takes_no_folder()
     {
         var run = CommandLineRun.Of("screen", _folder, "--storage", _azurite.ConnectionString);

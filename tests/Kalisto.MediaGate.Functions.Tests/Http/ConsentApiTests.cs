@@ -166,6 +166,28 @@ public sealed class ConsentApiTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_csv_import_of_an_old_export_keeps_a_withdrawal_and_names_the_line()
+    {
+        await using var host = await StartAsync();
+        const string csv = CsvHeader
+            + "de-wilg,MW-2001,staff,Sanne Jansen,,2026-08-01,2027-07-31,,\n"
+            + "de-wilg,LL-1001,pupil,Emma de Vries,schoolguide;website,2026-08-01,2027-07-31,,form-2026-001\n";
+        await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(Request(csv, "text/csv"), "de-wilg", default));
+        await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(Json("""{"withdrawn_on": "2026-11-20"}"""), "de-wilg", "LL-1001", default));
+
+        var again = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(Request(csv, "text/csv"), "de-wilg", default));
+
+        Assert.Equal(200, again.Status);
+        Assert.Equal(2, again.Json().GetProperty("unchanged").GetInt32());
+        var warning = Assert.Single(again.Json().GetProperty("warnings").EnumerateArray());
+        Assert.Equal(3, warning.GetProperty("line").GetInt32());
+        Assert.Equal("LL-1001", warning.GetProperty("subject_id").GetString());
+        Assert.Contains("stays withdrawn since 2026-11-20", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var stored = await host.Services.GetRequiredService<TableConsentRegister>().GetAsync("de-wilg", "LL-1001", default);
+        Assert.Equal(new DateOnly(2026, 11, 20), stored!.WithdrawnOn);
+    }
+
+    [Fact]
     public async Task A_csv_with_errors_is_400_with_every_line_and_field_and_writes_nothing()
     {
         await using var host = await StartAsync();

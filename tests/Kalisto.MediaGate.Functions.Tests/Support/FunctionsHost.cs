@@ -35,7 +35,6 @@ internal sealed class FunctionsHost : IAsyncDisposable
             ["MediaGate:Storage:ApprovedContainer"] = names.ApprovedContainer,
             ["MediaGate:Storage:QuarantineContainer"] = names.QuarantineContainer,
             ["MediaGate:Storage:ConsentTable"] = names.ConsentTable,
-            ["MediaGate:Storage:ConsentHistoryTable"] = names.ConsentHistoryTable,
             ["MediaGate:Storage:DecisionsTable"] = names.DecisionsTable,
             ["MediaGate:Storage:ItemsTable"] = names.ItemsTable,
             ["MediaGate:Storage:SubjectItemsTable"] = names.SubjectItemsTable,

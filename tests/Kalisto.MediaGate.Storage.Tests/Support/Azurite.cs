@@ -117,7 +117,6 @@ public sealed class Azurite : IAsyncLifetime
             ApprovedContainer = $"approved-{id}",
             QuarantineContainer = $"quarantine-{id}",
             ConsentTable = $"consent{id}",
-            ConsentHistoryTable = $"consenthistory{id}",
             DecisionsTable = $"decisions{id}",
             ItemsTable = $"items{id}",
             SubjectItemsTable = $"subjectitems{id}",
