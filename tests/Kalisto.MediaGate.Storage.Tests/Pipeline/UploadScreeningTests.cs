@@ -24,7 +24,8 @@ public sealed class UploadScreeningTests(Azurite azurite)
         Assert.NotNull(item);
         Assert.Equal(Outcome.Approved, item.Outcome);
         Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Approved.NamesAsync());
-        Assert.Empty(await storage.Quarantine.NamesAsync());
+        Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Quarantine.NamesAsync()); // the original, kept
+        Assert.Equal("original", (await storage.Quarantine.GetBlobClient("de-wilg/sportdag/emma.jpg").GetPropertiesAsync()).Value.Metadata["mediagate_copy"]);
         Assert.Empty(await storage.Uploads.NamesAsync());
         var properties = (await storage.Approved.GetBlobClient("de-wilg/sportdag/emma.jpg").GetPropertiesAsync()).Value;
         Assert.Equal("newsletter;parentportal;schoolguide;socialmedia;website", properties.Metadata["mediagate_channels"]);
@@ -77,7 +78,7 @@ public sealed class UploadScreeningTests(Azurite azurite)
         Assert.Null(await screening.ScreenAsync("de-wilg/a.jpg", CancellationToken.None));
 
         Assert.Equal(["de-wilg/a.jpg"], await storage.Approved.NamesAsync());
-        Assert.Equal(["de-wilg/b.jpg"], await storage.Quarantine.NamesAsync());
+        Assert.Equal(["de-wilg/a.jpg", "de-wilg/b.jpg"], await storage.Quarantine.NamesAsync()); // every original is kept
         Assert.Empty(await storage.Uploads.NamesAsync());
         var decisions = await services.GetRequiredService<ItemCatalog>().DecisionsBetweenAsync(Pipelines.Now.AddDays(-1), Pipelines.Now.AddDays(1), CancellationToken.None);
         Assert.Equal(2, decisions.Count);
