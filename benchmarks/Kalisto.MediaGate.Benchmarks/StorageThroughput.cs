@@ -74,9 +74,7 @@ internal static class StorageThroughput
             ["MediaGate:Storage:UploadsContainer"] = $"uploads-{id}",
             ["MediaGate:Storage:ApprovedContainer"] = $"approved-{id}",
             ["MediaGate:Storage:QuarantineContainer"] = $"quarantine-{id}",
-            ["MediaGate:Storage:DecisionsTable"] = $"decisions{id}",
             ["MediaGate:Storage:ItemsTable"] = $"items{id}",
-            ["MediaGate:Storage:SubjectItemsTable"] = $"subjectitems{id}",
             ["MediaGate:Storage:RedactQueue"] = $"redact-{id}",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();

@@ -74,6 +74,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<RescreenOutbox>();
         services.TryAddSingleton<ConsentChanges>();
         services.TryAddSingleton<ItemRescreening>();
+        services.TryAddSingleton<ItemReconciliation>();
         services.TryAddSingleton<ConsentExpiry>();
         services.TryAddSingleton<AuditExport>();
         services.TryAddSingleton<SchoolApi>();

@@ -19,9 +19,7 @@ public sealed class MediaStorage
         Approved = blobs.GetBlobContainerClient(names.ApprovedContainer);
         Quarantine = blobs.GetBlobContainerClient(names.QuarantineContainer);
         Consent = tables.GetTableClient(names.ConsentTable);
-        Decisions = tables.GetTableClient(names.DecisionsTable);
         Items = tables.GetTableClient(names.ItemsTable);
-        SubjectItems = tables.GetTableClient(names.SubjectItemsTable);
         Runs = tables.GetTableClient(names.RunsTable);
         RedactQueue = queues.GetQueueClient(names.RedactQueue);
         RescreenQueue = queues.GetQueueClient(names.RescreenQueue);
@@ -38,11 +36,9 @@ public sealed class MediaStorage
     /// <summary>The consent register: records, their history and the re-screens they owe, per school.</summary>
     public TableClient Consent { get; }
 
-    public TableClient Decisions { get; }
 
     public TableClient Items { get; }
 
-    public TableClient SubjectItems { get; }
 
     public TableClient Runs { get; }
 
@@ -63,7 +59,7 @@ public sealed class MediaStorage
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        foreach (var table in new[] { Consent, Decisions, Items, SubjectItems, Runs })
+        foreach (var table in new[] { Consent, Items, Runs })
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
         }

@@ -23,17 +23,15 @@ public sealed class StorageOptions
     [Required, RegularExpression(TableName)]
     public string ConsentTable { get; set; } = "consent";
 
-    /// <summary>The audit trail: one row per decision, never updated in place.</summary>
-    [Required, RegularExpression(TableName)]
-    public string DecisionsTable { get; set; } = "decisions";
 
-    /// <summary>The current state of every screened item.</summary>
+    /// <summary>
+    /// Items, partitioned by school: each item's state row, its decisions (the audit trail, one row per
+    /// decision, never updated in place) and the subject → item index (SPEC §7), so a decision and the state
+    /// it leads to are written in one transaction.
+    /// </summary>
     [Required, RegularExpression(TableName)]
     public string ItemsTable { get; set; } = "items";
 
-    /// <summary>Subject → item index (SPEC §7).</summary>
-    [Required, RegularExpression(TableName)]
-    public string SubjectItemsTable { get; set; } = "subjectitems";
 
     [Required, RegularExpression(TableName)]
     public string RunsTable { get; set; } = "runs";

@@ -17,7 +17,7 @@ param identityName string
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 // Storage Queue Data Contributor: the redact and rescreen queues and their poison queues.
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-// Storage Table Data Contributor: the consent register, decisions, items and runs tables.
+// Storage Table Data Contributor: the consent register (with its history and outbox), the items (states, decisions, index) and runs tables.
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // Monitoring Metrics Publisher: Entra ID-authenticated telemetry to Application Insights.
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'

@@ -31,9 +31,7 @@ var mediaContainerNames = [
 
 var tableNames = [
   'consent'
-  'decisions'
   'items'
-  'subjectitems'
   'runs'
 ]
 

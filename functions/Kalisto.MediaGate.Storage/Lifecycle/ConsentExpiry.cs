@@ -10,12 +10,15 @@ namespace Kalisto.MediaGate.Storage.Lifecycle;
 /// whose <c>withdrawn_on</c> or <c>valid_from</c> arrived since the last run queues a re-screen of its
 /// subject. The last day handled is kept in the <c>runs</c> table; a run that fails half-way queues the
 /// same subjects again next time, which is harmless (re-screening is idempotent). It also queues again
-/// every re-screen still owed in the outbox, whatever its age: the daily backstop of the sweep.
+/// every re-screen still owed in the outbox, whatever its age: the daily backstop of the sweep. Last, it
+/// reconciles every item with the register as it is today (<see cref="ItemReconciliation"/>), so a lost
+/// message or a crash never leaves an item published that its consents no longer allow.
 /// </summary>
 public sealed partial class ConsentExpiry(
     MediaStorage storage,
     TableConsentRegister register,
     RescreenOutbox outbox,
+    ItemReconciliation reconciliation,
     ConsentOptions options,
     TimeProvider clock,
     ILogger<ConsentExpiry> logger)
@@ -43,6 +46,7 @@ public sealed partial class ConsentExpiry(
         }
 
         await outbox.RequeueAsync(TimeSpan.Zero, cancellationToken);
+        await reconciliation.RunAsync(cancellationToken);
         await storage.Runs.UpsertEntityAsync(
             new TableEntity(Partition, Row) { ["Day"] = ConsentFields.Format(today), ["At"] = clock.GetUtcNow() },
             TableUpdateMode.Replace,

@@ -46,6 +46,32 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task The_daily_run_takes_down_an_approved_photo_whose_withdrawal_lost_every_re_screen()
+    {
+        var (storage, services, _) = await StartAsync();
+        await using var _s = services;
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/noah.jpg", "iptc-keywords.jpg");
+        await ScreenAllAsync(services, "de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/noah.jpg");
+        await DrainAsync(storage, services);
+
+        // The withdrawal commits; then its message and its outbox row are both lost.
+        await services.GetRequiredService<ConsentChanges>().WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 1), "privacy officer", CancellationToken.None);
+        await storage.RescreenQueue.ClearMessagesAsync();
+        await storage.Consent.DeleteEntityAsync("de-wilg", "~outbox|LL-1001");
+        Assert.Equal(["de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/noah.jpg"], await storage.Approved.NamesAsync());
+
+        await services.GetRequiredService<ConsentExpiry>().RunAsync(CancellationToken.None);
+
+        // Taken down by the run itself, not by a queued message.
+        Assert.Equal(["de-wilg/sportdag/noah.jpg"], await storage.Approved.NamesAsync());
+        var emma = (await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None)).Single(i => i.Location == "de-wilg/sportdag/emma.jpg");
+        Assert.Equal([new Reason(ReasonCode.ConsentWithdrawn, "LL-1001")], emma.Reasons);
+        Assert.Equal("reconcile", (await services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", emma.ItemId, CancellationToken.None))[^1].Trigger);
+    }
+
+    [Fact]
     public async Task Late_consent_releases_quarantined_photos_by_id_and_by_name()
     {
         var (storage, services, _) = await StartAsync();

@@ -1,0 +1,55 @@
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Publishing;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace Kalisto.MediaGate.Storage.Lifecycle;
+
+/// <summary>
+/// The daily reconciliation (SPEC §7): whatever happened to the messages in between, every item whose
+/// state is not what the register decides today is settled again: an approved item whose consents no
+/// longer allow it leaves <c>approved</c>, a quarantined one that consent now allows is released, a
+/// redaction whose request was lost is asked for again, and a screening that died half-way is finished.
+/// </summary>
+public sealed partial class ItemReconciliation(
+    ItemCatalog catalog,
+    IConsentRegister register,
+    DecisionRules rules,
+    IImageRedactor redactor,
+    ItemRescreening rescreening,
+    TimeProvider clock,
+    ILogger<ItemReconciliation> logger)
+{
+    public const string Trigger = "reconcile";
+
+    /// <summary>Settles every item that is out of line with the register; returns how many changed state.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var changed = 0;
+        foreach (var school in (await catalog.ListAsync(null, cancellationToken)).GroupBy(i => i.School, StringComparer.Ordinal))
+        {
+            var records = await register.GetSchoolAsync(school.Key, cancellationToken);
+            var due = school
+                .Where(i => i.RedactionPending
+                    || ItemMoves.Next(i, rules.Decide(i.Tags, records, now, redactor.CanRedact(i.Tags.Format))) is not null)
+                .Select(i => i.ItemId)
+                .ToList();
+            if (due.Count == 0)
+            {
+                continue;
+            }
+
+            var settled = await rescreening.SettleAsync(school.Key, due, Trigger, cancellationToken);
+            LogReconciled(school.Key, due.Count, settled);
+            changed += settled;
+        }
+
+        return changed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {School}: {Due} item(s) out of line with the register, {Changed} changed")]
+    private partial void LogReconciled(string school, int due, int changed);
+}
