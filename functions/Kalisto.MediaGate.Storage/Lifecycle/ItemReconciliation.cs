@@ -42,7 +42,7 @@ public sealed partial class ItemReconciliation(
                 continue;
             }
 
-            var settled = await rescreening.SettleAsync(school.Key, due, Trigger, cancellationToken);
+            var settled = await rescreening.SettleAsync(school.Key, due, Trigger, cancellationToken, records);
             LogReconciled(school.Key, due.Count, settled);
             changed += settled;
         }

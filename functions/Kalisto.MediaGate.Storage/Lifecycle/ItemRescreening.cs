@@ -34,18 +34,23 @@ public sealed partial class ItemRescreening(
             keys.UnionWith(await catalog.ItemsOfSubjectAsync(request.School, ItemCatalog.NameKey(record.DisplayName), cancellationToken));
         }
 
-        var changed = await SettleAsync(request.School, keys, Trigger, cancellationToken);
+        var changed = await SettleAsync(request.School, keys, Trigger, cancellationToken, records);
         LogRescreened(request.School, request.SubjectId, request.Cause, keys.Count, changed);
         return changed;
     }
 
     /// <summary>Settles each item (decide again, move); returns how many recorded a new decision.</summary>
-    public async Task<int> SettleAsync(string school, IEnumerable<string> itemIds, string trigger, CancellationToken cancellationToken)
+    /// <param name="school">The items' school.</param>
+    /// <param name="itemIds">The items.</param>
+    /// <param name="trigger">What asked for it.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <param name="records">The school's register, read after the change being handled (null: each item reads it).</param>
+    public async Task<int> SettleAsync(string school, IEnumerable<string> itemIds, string trigger, CancellationToken cancellationToken, IReadOnlyList<ConsentRecord>? records = null)
     {
         var changed = 0;
         await Parallel.ForEachAsync(itemIds, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            if (await moves.SettleAsync(null, school, id, trigger, fresh: false, ct) is { Changed: true })
+            if (await moves.SettleAsync(null, school, id, trigger, fresh: false, ct, records) is { Changed: true })
             {
                 Interlocked.Increment(ref changed);
             }

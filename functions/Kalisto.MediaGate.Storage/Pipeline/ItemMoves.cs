@@ -30,6 +30,7 @@ public sealed partial class ItemMoves(
     MediaStorage storage,
     ItemCatalog catalog,
     IConsentRegister register,
+    TableConsentRegister currentRegister,
     DecisionRules rules,
     IMetadataStripper stripper,
     IImageRedactor redactor,
@@ -46,7 +47,18 @@ public sealed partial class ItemMoves(
     /// the caller, so no copy of the item can exist yet (saves two listings on the happy path).
     /// </summary>
     /// <returns>The settled state, or null when the item has no row (nothing to do).</returns>
-    public async Task<Settled?> SettleAsync(ItemRead? start, string school, string itemId, string trigger, bool fresh, CancellationToken cancellationToken)
+    /// <param name="start">The row as the caller just read or wrote it, for the first round; null to read it.</param>
+    /// <param name="school">The item's school.</param>
+    /// <param name="itemId">The item.</param>
+    /// <param name="trigger">What asked for it (the audit trail's <c>trigger</c>).</param>
+    /// <param name="fresh">The caller just created the row (no copies can exist).</param>
+    /// <param name="cancellationToken">Cancels the settle.</param>
+    /// <param name="records">
+    /// The school's register as the caller read it after the change it handles, for the first round
+    /// (a re-screen of many items reads it once); null to read it. Later rounds always read it again.
+    /// </param>
+    public async Task<Settled?> SettleAsync(
+        ItemRead? start, string school, string itemId, string trigger, bool fresh, CancellationToken cancellationToken, IReadOnlyList<ConsentRecord>? records = null)
     {
         var started = Stopwatch.GetTimestamp();
         var changed = false;
@@ -64,8 +76,12 @@ public sealed partial class ItemMoves(
             }
 
             var (item, etag) = (read.State, read.ETag);
-            var records = await register.GetSchoolAsync(item.School, cancellationToken);
-            var decision = Decide(item, records);
+            // A register the caller read is used only when it is not older than what the state was decided on:
+            // a decision may never replace a state with older consent records than that state used.
+            var known = round == 1 && records is not null && !OlderThan(records, item)
+                ? records
+                : await register.GetSchoolAsync(item.School, cancellationToken);
+            var decision = Decide(item, known);
             var copies = fresh && round == 1 ? Copies.None : await CopiesAsync(item, cancellationToken);
             var next = Next(item, decision);
             var converged = await TryConvergeAsync(next ?? item, copies, cancellationToken);
@@ -165,7 +181,8 @@ public sealed partial class ItemMoves(
             return true; // only the no-people marker: no consent record is involved
         }
 
-        var now = Decide(intended, await register.GetSchoolAsync(intended.School, cancellationToken));
+        // The register itself, never a snapshot a command line run may decide from.
+        var now = Decide(intended, await currentRegister.GetSchoolAsync(intended.School, cancellationToken));
         return Next(intended, now) is null;
     }
 
@@ -200,6 +217,13 @@ public sealed partial class ItemMoves(
         var approved = BlobPlacement.OwnCopiesAsync(storage.Approved, name, item.ItemId, cancellationToken);
         var quarantine = BlobPlacement.OwnCopiesAsync(storage.Quarantine, name, item.ItemId, cancellationToken);
         return new Copies(await approved, await quarantine);
+    }
+
+    /// <summary>Whether <paramref name="records"/> hold an older version of a record than <paramref name="item"/>'s decision used.</summary>
+    private static bool OlderThan(IReadOnlyList<ConsentRecord> records, ItemState item)
+    {
+        var versions = records.ToDictionary(r => r.SubjectId, r => r.Version, StringComparer.Ordinal);
+        return item.ConsentVersions.Any(used => !versions.TryGetValue(used.Key, out var version) || version < used.Value);
     }
 
     private ScreeningDecision Decide(ItemState item, IReadOnlyList<ConsentRecord> records) =>
@@ -472,10 +496,22 @@ public sealed partial class ItemMoves(
     internal static string RedactionTag(string key) => key.Replace('|', '-');
 
     /// <summary>A seekable stream of the blob as it was at <paramref name="etag"/>, read in ranges.</summary>
-    internal static Task<Stream> OpenAsync(BlobClient blob, ETag etag, CancellationToken cancellationToken) =>
-        blob.OpenReadAsync(
-            new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1024 * 1024, Conditions = new BlobRequestConditions { IfMatch = etag } },
-            cancellationToken);
+    /// <remarks>The first range gives the ETag, so no separate properties request is made.</remarks>
+    internal static async Task<Stream> OpenAsync(BlobClient blob, ETag etag, CancellationToken cancellationToken)
+    {
+        var stream = await RangedBlobStream.OpenAsync(blob, 1024 * 1024, cancellationToken);
+        if (stream is null || BlobPlacement.Tag(stream.ETag) != BlobPlacement.Tag(etag))
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
+            throw new RequestFailedException(412, $"{blob.Name} changed since it was listed.");
+        }
+
+        return stream;
+    }
 
     internal static FileStream TemporaryFile() => new(
         Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"),
