@@ -147,6 +147,49 @@ public sealed class ItemIdentityTests(Azurite azurite)
         await EndState.AssertAsFreshDecisionAsync(services, storage, rescreenFirst ? "re-screen, then redelivery" : "redelivery, then re-screen");
     }
 
+    [Fact]
+    public async Task An_upload_replaced_after_its_screening_crashed_does_not_stop_the_withdrawal_of_its_subject()
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await EndState.FinishAsync(services, storage);
+        var screening = services.GetRequiredService<UploadScreening>();
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
+        var published = await screening.ScreenAsync("de-wilg/sportdag/emma.jpg", CancellationToken.None);
+        Assert.Equal(Outcome.Approved, published!.Outcome);
+
+        // Another photo of Emma: indexed under LL-1001, then the process dies before its first copy.
+        await storage.Uploads.UploadFixtureAsync(Name, "xmp-dc-subject.jpg");
+        fault.FailWhen(MoveSteps.Rule(MoveSteps.BeforeCopy, storage));
+        await Assert.ThrowsAnyAsync<Exception>(() => screening.ScreenAsync(Name, CancellationToken.None));
+        fault.FailWhen(null);
+
+        // Before the redelivery the camera uploads another file under the name: the first version is gone.
+        await storage.Uploads.UploadFixtureAsync(Name, "untagged.jpg");
+        await screening.ScreenAsync(Name, CancellationToken.None);
+
+        await services.GetRequiredService<ConsentChanges>().WithdrawAsync(School, "LL-1001", null, "privacy officer", CancellationToken.None);
+        var rescreening = services.GetRequiredService<ItemRescreening>();
+        var outbox = services.GetRequiredService<RescreenOutbox>();
+        var failures = new List<string>();
+        var (_, failed) = await QueueDrain.RunAsync(
+            storage.RescreenQueue,
+            async (m, ct) =>
+            {
+                await outbox.HandleAsync(RescreenRequest.Parse(m), rescreening.RescreenAsync, ct);
+                return QueueDrain.Handling.Handled;
+            },
+            1,
+            CancellationToken.None,
+            (m, e) => failures.Add($"{RescreenRequest.Parse(m).SubjectId}: {e.GetType().Name}: {e.Message}"));
+
+        await AssertNothingPublishedAsync(storage, published.ItemId, published.SourceETag, $"after the withdrawal (re-screen failures: {string.Join("; ", failures)})");
+        Assert.True(failed == 0, $"the re-screen failed: {string.Join("; ", failures)}");
+        Assert.Empty(await outbox.PendingAsync(TimeSpan.Zero, CancellationToken.None));
+    }
+
     /// <summary>No blob in approved is a copy of the upload, whatever its name.</summary>
     private static async Task AssertNothingPublishedAsync(MediaStorage storage, string itemId, string sourceETag, string when)
     {
