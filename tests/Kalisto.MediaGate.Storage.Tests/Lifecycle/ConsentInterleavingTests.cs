@@ -1,5 +1,3 @@
-using Kalisto.MediaGate.Decisions;
-using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
@@ -110,12 +108,12 @@ public sealed class ConsentInterleavingTests(Azurite azurite)
             // The change, and the re-screen it queues run to the end, all between two requests of the phase:
             // the phase then goes on with what it read before.
             await ChangeAsync(services, change);
-            await FinishAsync(services, storage);
+            await EndState.FinishAsync(services, storage);
         });
         await phase(services);
         interleaving.At(-1, null);
-        await FinishAsync(services, storage);
-        await AssertAsFreshDecisionAsync(services, storage, $"{change} before request {step}");
+        await EndState.FinishAsync(services, storage);
+        await EndState.AssertAsFreshDecisionAsync(services, storage, $"{change} before request {step}");
     }
 
     private async Task<(ServiceProvider Services, MediaStorage Storage)> StartAsync(Interleaving interleaving, string change, bool screenFirst, bool faces)
@@ -146,7 +144,7 @@ public sealed class ConsentInterleavingTests(Azurite azurite)
             await ScreenAllAsync(services);
             if (!faces)
             {
-                await FinishAsync(services, storage); // the redaction asked for is the phase under test
+                await EndState.FinishAsync(services, storage); // the redaction asked for is the phase under test
             }
         }
 
@@ -171,61 +169,6 @@ public sealed class ConsentInterleavingTests(Azurite azurite)
                 var name = faces ? "Noah Bakker" : "Emma de Vries";
                 await changes.ImportAsync([Records.Valid(School, subject, name) with { Evidence = "form-2026-new" }], "test", CancellationToken.None);
                 break;
-        }
-    }
-
-    /// <summary>Runs everything queued (re-screens, redactions) until nothing is left, as the queue functions would.</summary>
-    private static async Task FinishAsync(ServiceProvider services, MediaStorage storage)
-    {
-        var rescreening = services.GetRequiredService<ItemRescreening>();
-        var publishing = services.GetRequiredService<RedactionPublishing>();
-        for (var round = 0; round < 10; round++)
-        {
-            var (rescreens, failedRescreens) = await QueueDrain.RunAsync(storage.RescreenQueue, (m, ct) => rescreening.RescreenAsync(RescreenRequest.Parse(m), ct), 4, CancellationToken.None);
-            var (redactions, failedRedactions) = await QueueDrain.RunAsync(storage.RedactQueue, (m, ct) => publishing.PublishAsync(RedactionPublishing.Parse(m), ct), 2, CancellationToken.None);
-            Assert.Equal((0, 0), (failedRescreens, failedRedactions));
-            if (rescreens + redactions == 0)
-            {
-                return;
-            }
-        }
-
-        Assert.Fail("The queues did not run dry.");
-    }
-
-    private static async Task AssertAsFreshDecisionAsync(ServiceProvider services, MediaStorage storage, string when)
-    {
-        var records = await services.GetRequiredService<TableConsentRegister>().GetSchoolAsync(School, CancellationToken.None);
-        var rules = services.GetRequiredService<DecisionRules>();
-        var redactor = services.GetRequiredService<IImageRedactor>();
-        var moves = services.GetRequiredService<ItemMoves>();
-        var items = await services.GetRequiredService<ItemCatalog>().ListAsync(School, CancellationToken.None);
-        Assert.NotEmpty(items);
-        Assert.Empty(await storage.Uploads.NamesAsync());
-        foreach (var item in items)
-        {
-            var fresh = rules.Decide(item.Tags, records, Pipelines.Now, redactor.CanRedact(item.Tags.Format));
-            var at = $"{item.Location} ({when})";
-            Assert.True(fresh.Outcome == item.Outcome, $"{at}: {item.StateName}, a fresh decision says {fresh.Outcome}");
-            Assert.True(fresh.Channels.SequenceEqual(item.Channels), $"{at}: channels differ");
-            Assert.False(item.RedactionPending, $"{at}: a redaction is still pending");
-            var copies = await moves.CopiesAsync(item, CancellationToken.None);
-            var published = copies.Approved.Select(BlobPlacement.KindOf).ToList();
-            switch (fresh.Outcome)
-            {
-                case Outcome.Approved:
-                    Assert.True(published.SequenceEqual([BlobPlacement.StrippedCopy]), $"{at}: approved holds [{string.Join(',', published)}]");
-                    Assert.True(copies.Quarantine.Count == 1, $"{at}: the original is not kept in quarantine");
-                    break;
-                case Outcome.Redacted:
-                    Assert.True(published.SequenceEqual([BlobPlacement.RedactedCopy]), $"{at}: approved holds [{string.Join(',', published)}]");
-                    Assert.True(copies.Quarantine.Count == 1, $"{at}: the original is not in quarantine");
-                    break;
-                default:
-                    Assert.True(published.Count == 0, $"{at}: still published ({string.Join(',', published)})");
-                    Assert.True(copies.Quarantine.Count == 1, $"{at}: {copies.Quarantine.Count} copies in quarantine");
-                    break;
-            }
         }
     }
 }
