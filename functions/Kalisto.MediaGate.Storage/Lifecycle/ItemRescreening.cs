@@ -48,15 +48,29 @@ public sealed partial class ItemRescreening(
     public async Task<int> SettleAsync(string school, IEnumerable<string> itemIds, string trigger, CancellationToken cancellationToken, IReadOnlyList<ConsentRecord>? records = null)
     {
         var changed = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
         await Parallel.ForEachAsync(itemIds, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            if (await moves.SettleAsync(null, school, id, trigger, fresh: false, ct, records) is { Changed: true })
+            try
             {
-                Interlocked.Increment(ref changed);
+                if (await moves.SettleAsync(null, school, id, trigger, fresh: false, ct, records) is { Changed: true })
+                {
+                    Interlocked.Increment(ref changed);
+                }
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // One item's failure never keeps the others (a withdrawal's other photos) published: every
+                // item is settled, then the request fails and is retried for the ones that did not settle.
+                LogItemFailed(school, id, e.GetType().Name);
+                failures.Add(e);
             }
         });
-        return changed;
+        return failures.IsEmpty ? changed : throw new AggregateException($"{failures.Count} item(s) of {school} could not be settled.", failures);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Item {ItemId} of {School} could not be settled ({Error}); the others go on")]
+    private partial void LogItemFailed(string school, string itemId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-screened {Count} item(s) of {School} {SubjectId} ({Cause}): {Changed} changed")]
     private partial void LogRescreened(string school, string subjectId, string cause, int count, int changed);

@@ -90,7 +90,7 @@ public sealed partial class ItemMoves(
                 LogNotPublishable(item.Location, code);
                 decision = decision.Refused(code);
                 next = Next(item, decision);
-                converged = await TryConvergeAsync(next ?? item, copies, cancellationToken);
+                converged = converged.Lost ? new Converged(item.Location) : await TryConvergeAsync(next ?? item, copies, cancellationToken);
             }
 
             if (converged.Stale)
@@ -279,6 +279,13 @@ public sealed partial class ItemMoves(
         {
             return Converged.Changed;
         }
+        catch (ContentLostException)
+        {
+            // Nothing of the upload is left (it was replaced before its first copy was made): it can never be
+            // published, and stays on the review list as unreadable until a person removes it.
+            LogLost(target.Location);
+            return new Converged(target.Location) { Refused = ReasonCode.Unreadable, Lost = true };
+        }
     }
 
     /// <summary>
@@ -462,7 +469,7 @@ public sealed partial class ItemMoves(
         // The listing may be older than a concurrent step that moved the item on (and deleted the upload).
         if ((await CopiesAsync(item, cancellationToken)) is { Approved.Count: 0, Quarantine.Count: 0 })
         {
-            throw new InvalidDataException($"No copy of {item.Location} is left to move.");
+            throw new ContentLostException(item.Location);
         }
 
         return null;
@@ -539,6 +546,9 @@ public sealed partial class ItemMoves(
         /// <summary>The publishable copy cannot be made: quarantine with this reason.</summary>
         public string? Refused { get; init; }
 
+        /// <summary>No copy of the item's content is left anywhere.</summary>
+        public bool Lost { get; init; }
+
         /// <summary>A published redaction is missing its derivative: ask for it again.</summary>
         public bool NeedsRedaction { get; init; }
     }
@@ -555,6 +565,9 @@ public sealed partial class ItemMoves(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Location}: the register changed before the copy was published (round {Round}): deciding again")]
     private partial void LogStale(string location, int round);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: no copy of this upload is left (replaced before it was copied); it stays quarantined as unreadable")]
+    private partial void LogLost(string location);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Location} cannot be published without identifiers ({Reason}); quarantined")]
     private partial void LogNotPublishable(string location, string reason);
 }
@@ -567,3 +580,6 @@ public sealed class ItemConflictException(string school, string itemId, int roun
 
     public string ItemId { get; } = itemId;
 }
+
+/// <summary>No copy of an item's content is left: not the upload version, not in quarantine, not published.</summary>
+internal sealed class ContentLostException(string location) : Exception($"No copy of {location} is left to move.");
