@@ -112,7 +112,12 @@ internal static class ConsentStorm
         int handled = 0, failed = 0;
         while (true)
         {
-            var (h, f) = await QueueDrain.RunAsync(storage.RescreenQueue, (m, ct) => outbox.HandleAsync(RescreenRequest.Parse(m), rescreening.RescreenAsync, ct), 4, CancellationToken.None);
+            // As `mediagate rescreen` does: four messages at once, a first delivery passing over confirmed items.
+            var (h, f) = await QueueDrain.RunMessagesAsync(storage.RescreenQueue, async (m, ct) =>
+            {
+                await outbox.HandleAsync(RescreenRequest.Parse(m.MessageText) with { FirstDelivery = m.DequeueCount == 1 }, rescreening.RescreenAsync, ct);
+                return QueueDrain.Handling.Handled;
+            }, 4, CancellationToken.None);
             handled += h;
             failed += f;
             if (h + f == 0)

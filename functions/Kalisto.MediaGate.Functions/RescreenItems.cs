@@ -13,6 +13,7 @@ public sealed class RescreenItems(RescreenOutbox outbox, ItemRescreening rescree
     [Function(nameof(RescreenItems))]
     public Task RunAsync(
         [QueueTrigger("rescreen", Connection = "MediaStorage")] string message,
+        long dequeueCount,
         CancellationToken cancellationToken) =>
-        outbox.HandleAsync(RescreenRequest.Parse(message), rescreening.RescreenAsync, cancellationToken);
+        outbox.HandleAsync(RescreenRequest.Parse(message) with { FirstDelivery = dequeueCount == 1 }, rescreening.RescreenAsync, cancellationToken);
 }

@@ -35,12 +35,25 @@ public static class QueueDrain
     /// <param name="cancellationToken">Stops the run; messages being handled become visible again after their timeout.</param>
     /// <param name="failed">Told of each message that failed and why, so the caller can say which one.</param>
     /// <returns>How many messages were handled, and how many failed.</returns>
-    public static async Task<(int Handled, int Failed)> RunAsync(
+    public static Task<(int Handled, int Failed)> RunAsync(
         QueueClient queue,
         Func<string, CancellationToken, Task<Handling>> handle,
         int concurrency,
         CancellationToken cancellationToken,
         Action<string, Exception>? failed = null)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return RunMessagesAsync(queue, (m, ct) => handle(m.MessageText, ct), concurrency, cancellationToken, failed is null ? null : (m, e) => failed(m.MessageText, e));
+    }
+
+    /// <summary>As <see cref="RunAsync(QueueClient, Func{string, CancellationToken, Task{Handling}}, int, CancellationToken, Action{string, Exception}?)"/>, with the whole message (its dequeue count, for one).</summary>
+    /// <returns>How many messages were handled, and how many failed.</returns>
+    public static async Task<(int Handled, int Failed)> RunMessagesAsync(
+        QueueClient queue,
+        Func<QueueMessage, CancellationToken, Task<Handling>> handle,
+        int concurrency,
+        CancellationToken cancellationToken,
+        Action<QueueMessage, Exception>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
@@ -78,7 +91,7 @@ public static class QueueDrain
 
                 try
                 {
-                    if (await handle(message.MessageText, ct) == Handling.Skipped)
+                    if (await handle(message, ct) == Handling.Skipped)
                     {
                         lock (gate)
                         {
@@ -98,7 +111,7 @@ public static class QueueDrain
                     lock (gate)
                     {
                         seen.Add(message.MessageId);
-                        failed?.Invoke(message.MessageText, e);
+                        failed?.Invoke(message, e);
                     }
 
                     // Visible again now, for the next run (or the Functions app); its dequeue count still

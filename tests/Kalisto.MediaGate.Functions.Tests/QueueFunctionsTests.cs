@@ -74,7 +74,7 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         var function = host.Function<RescreenItems>();
         foreach (var message in (await storage.RescreenQueue.ReceiveMessagesAsync(32)).Value)
         {
-            await function.RunAsync(message.MessageText, CancellationToken.None);
+            await function.RunAsync(message.MessageText, message.DequeueCount, CancellationToken.None);
             await storage.RescreenQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
     }

@@ -42,9 +42,9 @@ internal static class RescreenCommand
                 console.Error.WriteLine($"mediagate rescreen: the re-screen of {request.School} {request.SubjectId} failed ({Why(e)}); it stays pending.");
             }
 
-            var (subjects, failed) = await QueueDrain.RunAsync(storage.RescreenQueue, async (message, token) =>
+            var (subjects, failed) = await QueueDrain.RunMessagesAsync(storage.RescreenQueue, async (message, token) =>
             {
-                var request = RescreenRequest.Parse(message);
+                var request = RescreenRequest.Parse(message.MessageText) with { FirstDelivery = message.DequeueCount == 1 };
                 if (school is not null && request.School != school)
                 {
                     return QueueDrain.Handling.Skipped;
@@ -52,7 +52,7 @@ internal static class RescreenCommand
 
                 Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
                 return QueueDrain.Handling.Handled;
-            }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message), e));
+            }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message.MessageText), e));
 
             // Re-screens owed without a message (its import died before queuing it): done here, not queued.
             var owed = (await outbox.PendingAsync(TimeSpan.Zero, ct))

@@ -32,7 +32,7 @@ public sealed partial class SchoolApi(
     public const int MaxCsvBytes = 16 * 1024 * 1024;
 
     /// <summary>The item states a listing can ask for; the review list is <c>quarantined</c>.</summary>
-    public static readonly IReadOnlyList<string> States = ["approved", "quarantined", "redacted"];
+    public static readonly IReadOnlyList<string> States = ["approved", "quarantined", "redacted", "screening"];
 
     private static readonly string[] ConsentBodyFields =
         ["school", "subject_id", "kind", "display_name", "channels", "valid_from", "valid_until", "withdrawn_on", "evidence", "version"];

@@ -11,9 +11,12 @@ namespace Kalisto.MediaGate.Storage.Lifecycle;
 /// The daily reconciliation (SPEC §7): whatever happened to the messages in between, every item whose
 /// state is not what the register decides today is settled again: an approved item whose consents no
 /// longer allow it leaves <c>approved</c>, a quarantined one that consent now allows is released, a
-/// redaction whose request was lost is asked for again, and a screening that died half-way is finished.
+/// redaction whose request was lost is asked for again, a screening that died half-way is finished, and a
+/// copy in <c>approved</c> that its item's state does not publish (left by an attempt that died, whose
+/// message was given up) is taken down. These are settled in full, never passed over as confirmed.
 /// </summary>
 public sealed partial class ItemReconciliation(
+    MediaStorage storage,
     ItemCatalog catalog,
     IConsentRegister register,
     DecisionRules rules,
@@ -29,11 +32,15 @@ public sealed partial class ItemReconciliation(
     {
         var now = clock.GetUtcNow();
         var changed = 0;
-        foreach (var school in (await catalog.ListAsync(null, cancellationToken)).GroupBy(i => i.School, StringComparer.Ordinal))
+        var items = await catalog.ListAsync(null, cancellationToken);
+        var published = await PublishedByItemAsync(cancellationToken);
+        foreach (var school in items.GroupBy(i => i.School, StringComparer.Ordinal))
         {
             var records = await register.GetSchoolAsync(school.Key, cancellationToken);
             var due = school
                 .Where(i => i.RedactionPending
+                    || !i.Converged
+                    || (published.Contains(i.ItemId) && !Publishes(i))
                     || ItemMoves.Next(i, rules.Decide(i.Tags, records, now, redactor.CanRedact(i.Tags.Format))) is not null)
                 .Select(i => i.ItemId)
                 .ToList();
@@ -48,6 +55,27 @@ public sealed partial class ItemReconciliation(
         }
 
         return changed;
+    }
+
+    private static bool Publishes(ItemState item) =>
+        item.Outcome == Decisions.Outcome.Approved || (item.Outcome == Decisions.Outcome.Redacted && !item.RedactionPending);
+
+    /// <summary>
+    /// The items that have a copy in <c>approved</c>: one listing of the container. A copy written by an
+    /// attempt that died before it recorded anything (and whose message was given up) is found this way.
+    /// </summary>
+    private async Task<HashSet<string>> PublishedByItemAsync(CancellationToken cancellationToken)
+    {
+        var items = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var blob in storage.Approved.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Traits = Azure.Storage.Blobs.Models.BlobTraits.Metadata }, cancellationToken))
+        {
+            if (blob.Metadata.TryGetValue(BlobPlacement.ItemIdKey, out var id))
+            {
+                items.Add(id);
+            }
+        }
+
+        return items;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {School}: {Due} item(s) out of line with the register, {Changed} changed")]

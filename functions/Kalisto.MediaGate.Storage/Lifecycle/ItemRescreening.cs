@@ -34,7 +34,7 @@ public sealed partial class ItemRescreening(
             keys.UnionWith(await catalog.ItemsOfSubjectAsync(request.School, ItemCatalog.NameKey(record.DisplayName), cancellationToken));
         }
 
-        var changed = await SettleAsync(request.School, keys, Trigger, cancellationToken, records);
+        var changed = await SettleAsync(request.School, keys, Trigger, cancellationToken, records, trustConverged: request.FirstDelivery);
         LogRescreened(request.School, request.SubjectId, request.Cause, keys.Count, changed);
         return changed;
     }
@@ -45,7 +45,9 @@ public sealed partial class ItemRescreening(
     /// <param name="trigger">What asked for it.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <param name="records">The school's register, read after the change being handled (null: each item reads it).</param>
-    public async Task<int> SettleAsync(string school, IEnumerable<string> itemIds, string trigger, CancellationToken cancellationToken, IReadOnlyList<ConsentRecord>? records = null)
+    /// <param name="trustConverged">Pass over items that stand as decided with their copies confirmed (a first delivery).</param>
+    public async Task<int> SettleAsync(
+        string school, IEnumerable<string> itemIds, string trigger, CancellationToken cancellationToken, IReadOnlyList<ConsentRecord>? records = null, bool trustConverged = false)
     {
         var changed = 0;
         var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
@@ -53,7 +55,7 @@ public sealed partial class ItemRescreening(
         {
             try
             {
-                if (await moves.SettleAsync(null, school, id, trigger, fresh: false, ct, records) is { Changed: true })
+                if (await moves.SettleAsync(null, school, id, trigger, fresh: false, ct, records, trustConverged) is { Changed: true })
                 {
                     Interlocked.Increment(ref changed);
                 }

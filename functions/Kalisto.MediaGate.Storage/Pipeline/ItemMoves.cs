@@ -57,8 +57,20 @@ public sealed partial class ItemMoves(
     /// The school's register as the caller read it after the change it handles, for the first round
     /// (a re-screen of many items reads it once); null to read it. Later rounds always read it again.
     /// </param>
+    /// <param name="trustConverged">
+    /// An item that the decision leaves as it is, and whose copies were confirmed to match it, needs nothing
+    /// more. Only for a first delivery: a copy written by an attempt that crashed before it recorded
+    /// anything is known to no row, and only the redelivery of that attempt's message settles it in full.
+    /// </param>
     public async Task<Settled?> SettleAsync(
-        ItemRead? start, string school, string itemId, string trigger, bool fresh, CancellationToken cancellationToken, IReadOnlyList<ConsentRecord>? records = null)
+        ItemRead? start,
+        string school,
+        string itemId,
+        string trigger,
+        bool fresh,
+        CancellationToken cancellationToken,
+        IReadOnlyList<ConsentRecord>? records = null,
+        bool trustConverged = false)
     {
         var started = Stopwatch.GetTimestamp();
         var changed = false;
@@ -82,8 +94,14 @@ public sealed partial class ItemMoves(
                 ? records
                 : await register.GetSchoolAsync(item.School, cancellationToken);
             var decision = Decide(item, known);
-            var copies = fresh && round == 1 ? Copies.None : await CopiesAsync(item, cancellationToken);
             var next = Next(item, decision);
+            if (round == 1 && trustConverged && next is null && item.Converged)
+            {
+                // Decided so already, and its copies were confirmed to match after the last change of the row.
+                return new Settled(item, changed);
+            }
+
+            var copies = fresh && round == 1 ? Copies.None : await CopiesAsync(item, cancellationToken);
             var converged = await TryConvergeAsync(next ?? item, copies, cancellationToken);
             if (converged.Refused is { } code)
             {
@@ -103,6 +121,7 @@ public sealed partial class ItemMoves(
             {
                 next = item with
                 {
+                    Converged = false,
                     RedactionPending = true,
                     Generation = item.Generation + 1,
                     RedactionKey = ItemKey.DecisionRow(item.ItemId, item.Generation + 1),
@@ -114,19 +133,8 @@ public sealed partial class ItemMoves(
             {
                 // Also when nothing changed: an earlier round may have recorded this state and died before this step.
                 await RemoveLeftoversAsync(item, copies, cancellationToken);
-                var current = etag;
-                if (converged.Location != item.Location)
-                {
-                    item = item with { Location = converged.Location };
-                    if (await catalog.UpdateAsync(item, etag, cancellationToken) is not { } updated)
-                    {
-                        continue; // changed meanwhile: settle the newer state
-                    }
-
-                    current = updated;
-                }
-
-                if (!await StableAsync(item, current, cancellationToken))
+                item = item with { Location = converged.Location, Converged = true };
+                if (await catalog.UpdateAsync(item, etag, cancellationToken) is null)
                 {
                     continue; // changed while the copies were made to match it: settle the newer state
                 }
@@ -140,7 +148,9 @@ public sealed partial class ItemMoves(
                 return new Settled(item, changed);
             }
 
-            next = next with { Location = converged.Location };
+            // The first decision of a new upload: no other step could list, so none could remove, its copies,
+            // and there are no leftovers: its copies match as it is recorded.
+            next = next with { Location = converged.Location, Converged = fresh && round == 1 };
             if (await catalog.CommitAsync(next, etag, trigger, decision, cancellationToken) is not { } committed)
             {
                 LogConflict(item.Location, round);
@@ -158,11 +168,11 @@ public sealed partial class ItemMoves(
             await RemoveLeftoversAsync(next, copies, cancellationToken);
             LogMoved(item.Location, item.StateName, next.StateName, trigger, round);
 
-            // The first decision of a new upload: no other step could list, so none could remove, its copies.
-            // Otherwise another step may have moved the item on, or removed a copy this state keeps, meanwhile.
-            if ((fresh && round == 1) || await StableAsync(next, committed, cancellationToken))
+            // Otherwise the copies are confirmed with a write conditional on the recorded state: when another
+            // step moved the item on (or removed a copy this state keeps) meanwhile, settle the newer state.
+            if (next.Converged || await catalog.UpdateAsync(next with { Converged = true }, committed, cancellationToken) is not null)
             {
-                return new Settled(next, changed);
+                return new Settled(next with { Converged = true }, changed);
             }
         }
 
@@ -184,22 +194,6 @@ public sealed partial class ItemMoves(
         // The register itself, never a snapshot a command line run may decide from.
         var now = Decide(intended, await currentRegister.GetSchoolAsync(intended.School, cancellationToken));
         return Next(intended, now) is null;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="state"/> (recorded at <paramref name="etag"/>) still holds, and the copy it
-    /// publishes is there: every step reads this after its last change to the copies, so a step that worked
-    /// on an older state always comes back and settles the newer one.
-    /// </summary>
-    private async Task<bool> StableAsync(ItemState state, ETag etag, CancellationToken cancellationToken)
-    {
-        if ((await catalog.GetAsync(state.School, state.ItemId, cancellationToken))?.ETag != etag)
-        {
-            return false;
-        }
-
-        var publishes = state.Outcome == Outcome.Approved || (state.Outcome == Outcome.Redacted && !state.RedactionPending);
-        return !publishes || (await CopiesAsync(state, cancellationToken)).Approved.Any(c => Keeps(state, c));
     }
 
     /// <summary>Whether a copy in <c>approved</c> is the one <paramref name="state"/> publishes.</summary>
@@ -249,6 +243,7 @@ public sealed partial class ItemMoves(
         return item with
         {
             Screening = false,
+            Converged = false,
             Outcome = decision.Outcome,
             Subjects = decision.Subjects,
             Channels = decision.Channels,

@@ -98,7 +98,9 @@ public sealed partial class RedactionPublishing(
             next = item with { RedactionPending = false, Location = name, DecidedAt = now, Generation = item.Generation + 1 };
         }
 
-        if (await catalog.CommitAsync(next, read.ETag, Trigger, decision, cancellationToken) is null)
+        next = next with { Converged = false };
+        if (await catalog.CommitAsync(next, read.ETag, Trigger, decision, cancellationToken) is not { } committed
+            || await catalog.UpdateAsync(next with { Converged = true }, committed, cancellationToken) is null)
         {
             // Changed while the pixels were worked on: settle the newer state (which removes the
             // derivative again when it no longer belongs).

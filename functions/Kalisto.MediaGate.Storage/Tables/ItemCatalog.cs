@@ -27,6 +27,12 @@ public sealed record ItemState
     /// <summary>Tags read and indexed, not decided yet.</summary>
     public bool Screening { get; init; }
 
+    /// <summary>
+    /// The copies were confirmed to match this state, by a write conditional on it, after its last change:
+    /// a re-screen that decides the same needs to do nothing else.
+    /// </summary>
+    public bool Converged { get; init; }
+
     public required Outcome Outcome { get; init; }
 
     /// <summary>Counts the decisions recorded for this item.</summary>
@@ -276,6 +282,7 @@ public sealed class ItemCatalog(MediaStorage storage)
         UploadPath = item.UploadPath,
         SourceETag = item.SourceETag,
         State = item.StateName,
+        Converged = item.Converged,
         Generation = item.Generation,
         RedactionPending = item.RedactionPending,
         RedactionKey = item.RedactionKey,
@@ -299,6 +306,7 @@ public sealed class ItemCatalog(MediaStorage storage)
         SourceETag = row.SourceETag,
         Screening = row.State == "screening",
         Outcome = row.State == "screening" ? Outcome.Quarantined : ParseOutcome(row.State),
+        Converged = row.Converged,
         Generation = row.Generation,
         RedactionPending = row.RedactionPending,
         RedactionKey = row.RedactionKey,

@@ -65,6 +65,9 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary><c>screening</c> (tags read, not decided yet), <c>approved</c>, <c>quarantined</c> or <c>redacted</c>.</summary>
     public string State { get; set; } = string.Empty;
 
+    /// <summary>The copies were confirmed to match this state after its last change.</summary>
+    public bool Converged { get; set; }
+
     /// <summary>Counts the decisions recorded for this item; the key of the latest one.</summary>
     public long Generation { get; set; }
 

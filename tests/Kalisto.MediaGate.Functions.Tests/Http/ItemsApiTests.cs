@@ -73,7 +73,11 @@ public sealed class ItemsApiTests(Azurite azurite)
         var withdrawal = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(Request(), "de-wilg", "LL-1002", default));
         Assert.Equal(200, withdrawal.Status);
         var rescreen = host.Function<RescreenItems>();
-        var (handled, failed) = await QueueDrain.RunAsync(host.Services.GetRequiredService<MediaStorage>().RescreenQueue, rescreen.RunAsync, 1, default);
+        var (handled, failed) = await QueueDrain.RunMessagesAsync(host.Services.GetRequiredService<MediaStorage>().RescreenQueue, async (m, ct) =>
+        {
+            await rescreen.RunAsync(m.MessageText, m.DequeueCount, ct);
+            return QueueDrain.Handling.Handled;
+        }, 1, default);
         Assert.Equal((1, 0), (handled, failed));
 
         var finish = await KeyOfAsync(host, "de-wilg", Finish);

@@ -72,6 +72,31 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task The_daily_run_takes_down_a_copy_that_a_crashed_attempt_left_in_approved()
+    {
+        var (storage, services, _) = await StartAsync();
+        await using var _s = services;
+        await Pipelines.ImportPeopleAsync(services, change: p => p with { WithdrawnOn = new DateOnly(2026, 11, 1) });
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
+        await ScreenAllAsync(services, "de-wilg/sportdag/emma.jpg");
+        var item = Assert.Single(await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
+        Assert.Equal(Outcome.Quarantined, item.Outcome);
+
+        // An attempt that published this item's copy, then died before it recorded anything, and whose
+        // message was given up: no row knows of the copy.
+        var copy = storage.Approved.GetBlobClient("de-wilg/sportdag/emma.jpg");
+        await copy.UploadAsync(new BinaryData(await storage.Quarantine.ReadAsync("de-wilg/sportdag/emma.jpg")), new Azure.Storage.Blobs.Models.BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { ["mediagate_item"] = item.ItemId, ["mediagate_source_etag"] = item.SourceETag, ["mediagate_copy"] = "stripped" },
+        });
+
+        await services.GetRequiredService<ConsentExpiry>().RunAsync(CancellationToken.None);
+
+        Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Quarantine.NamesAsync());
+    }
+
+    [Fact]
     public async Task Late_consent_releases_quarantined_photos_by_id_and_by_name()
     {
         var (storage, services, _) = await StartAsync();

@@ -215,7 +215,7 @@ public sealed class RandomScheduleTests(Azurite azurite, ITestOutputHelper outpu
                 {
                     try
                     {
-                        await _outbox.HandleAsync(RescreenRequest.Parse(message.MessageText), _rescreening.RescreenAsync, CancellationToken.None);
+                        await _outbox.HandleAsync(RescreenRequest.Parse(message.MessageText) with { FirstDelivery = message.DequeueCount == 1 }, _rescreening.RescreenAsync, CancellationToken.None);
                         await storage.RescreenQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                     }
                     catch (Exception) when (fault.Injected > before)
@@ -237,8 +237,7 @@ public sealed class RandomScheduleTests(Azurite azurite, ITestOutputHelper outpu
         /// <summary>A delivery of an upload while the queued re-screens run.</summary>
         private async Task<string> RescreenWhileScreeningAsync(string name)
         {
-            var rescreens = QueueDrain.RunAsync(
-                storage.RescreenQueue, (m, ct) => _outbox.HandleAsync(RescreenRequest.Parse(m), _rescreening.RescreenAsync, ct), 4, CancellationToken.None);
+            var rescreens = QueueDrain.RunMessagesAsync(storage.RescreenQueue, EndState.Rescreen(services), 4, CancellationToken.None);
             await Task.WhenAll(rescreens, _screening.ScreenAsync(name, CancellationToken.None));
             var (handled, failed) = await rescreens;
             Assert.True(failed == 0, $"{failed} re-screen(s) failed while {name} was screened");
