@@ -95,7 +95,11 @@ internal static class RescreenCommand
         });
 
     /// <summary>The storage's answer (status and error code), or what went wrong otherwise; never a stack trace.</summary>
-    private static string Why(Exception e) => e is RequestFailedException { Status: > 0 } r
-        ? $"status {r.Status}, {r.ErrorCode ?? "no error code"}"
-        : Markup.Escape(e.GetBaseException().Message);
+    private static string Why(Exception e) => e switch
+    {
+        AggregateException many => string.Join("; ", many.InnerExceptions.Select(Why)),
+        ItemSettleException item => $"item {item.ItemId}: {Why(item.InnerException!)}",
+        RequestFailedException { Status: > 0 } r => $"status {r.Status}, {r.ErrorCode ?? "no error code"}",
+        _ => Markup.Escape(e.GetBaseException().Message),
+    };
 }

@@ -65,7 +65,7 @@ public sealed partial class ItemRescreening(
                 // One item's failure never keeps the others (a withdrawal's other photos) published: every
                 // item is settled, then the request fails and is retried for the ones that did not settle.
                 LogItemFailed(school, id, e.GetType().Name);
-                failures.Add(e);
+                failures.Add(new ItemSettleException(school, id, e));
             }
         });
         return failures.IsEmpty ? changed : throw new AggregateException($"{failures.Count} item(s) of {school} could not be settled.", failures);
@@ -76,4 +76,13 @@ public sealed partial class ItemRescreening(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-screened {Count} item(s) of {School} {SubjectId} ({Cause}): {Changed} changed")]
     private partial void LogRescreened(string school, string subjectId, string cause, int count, int changed);
+}
+
+/// <summary>One item of a re-screen could not be settled: which one, and why (the inner exception).</summary>
+public sealed class ItemSettleException(string school, string itemId, Exception inner)
+    : Exception($"Item {itemId} of {school} could not be settled: {inner.Message}", inner)
+{
+    public string School { get; } = school;
+
+    public string ItemId { get; } = itemId;
 }

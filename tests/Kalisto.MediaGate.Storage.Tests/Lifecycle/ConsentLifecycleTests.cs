@@ -97,6 +97,33 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task One_item_that_cannot_be_settled_neither_keeps_the_others_published_nor_goes_unnamed()
+    {
+        var fault = new FaultInjection();
+        var storage = await azurite.NewStorageAsync(fault);
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
+        await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma-2.jpg", "exif-xpkeywords.jpg");
+        await ScreenAllAsync(services, "de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/emma-2.jpg");
+        await DrainAsync(storage, services);
+        var stuck = (await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None)).Single(i => i.Location == "de-wilg/sportdag/emma.jpg");
+        await services.GetRequiredService<ConsentChanges>().WithdrawAsync("de-wilg", "LL-1001", null, "test", CancellationToken.None);
+
+        // Every read of one item's row fails.
+        fault.FailWhen(r => r.Method == Azure.Core.RequestMethod.Get && Uri.UnescapeDataString(r.Uri.ToString()).Contains("item|" + stuck.ItemId, StringComparison.Ordinal));
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => services.GetRequiredService<ItemRescreening>()
+            .RescreenAsync(new RescreenRequest("de-wilg", "LL-1001", RescreenRequest.ConsentChange), CancellationToken.None));
+
+        var item = Assert.IsType<ItemSettleException>(Assert.Single(failure.InnerExceptions));
+        Assert.Equal(stuck.ItemId, item.ItemId);
+        Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Approved.NamesAsync()); // only the stuck one is still published
+        fault.FailWhen(null);
+        await DrainAsync(storage, services); // the message again: now it settles
+        Assert.Empty(await storage.Approved.NamesAsync());
+    }
+
+    [Fact]
     public async Task Late_consent_releases_quarantined_photos_by_id_and_by_name()
     {
         var (storage, services, _) = await StartAsync();
