@@ -1,6 +1,4 @@
 using Kalisto.MediaGate.Consent;
-using Kalisto.MediaGate.Decisions;
-using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.Extensions.Logging;
@@ -19,10 +17,8 @@ public sealed partial class ItemReconciliation(
     MediaStorage storage,
     ItemCatalog catalog,
     IConsentRegister register,
-    DecisionRules rules,
-    IImageRedactor redactor,
+    ItemMoves moves,
     ItemRescreening rescreening,
-    TimeProvider clock,
     ILogger<ItemReconciliation> logger)
 {
     public const string Trigger = "reconcile";
@@ -30,7 +26,6 @@ public sealed partial class ItemReconciliation(
     /// <summary>Settles every item that is out of line with the register; returns how many changed state.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         var changed = 0;
         var items = await catalog.ListAsync(null, cancellationToken);
         var published = await PublishedByItemAsync(cancellationToken);
@@ -41,7 +36,7 @@ public sealed partial class ItemReconciliation(
                 .Where(i => i.RedactionPending
                     || !i.Converged
                     || (published.Contains(i.ItemId) && !Publishes(i))
-                    || ItemMoves.Next(i, rules.Decide(i.Tags, records, now, redactor.CanRedact(i.Tags.Format))) is not null)
+                    || moves.DecidesOtherwise(i, records))
                 .Select(i => i.ItemId)
                 .ToList();
             if (due.Count == 0)

@@ -154,8 +154,9 @@ internal static class BlobPlacement
     public static string ChannelsOf(BlobItem copy) =>
         copy.Metadata.TryGetValue(ChannelsKey, out var channels) ? channels : string.Empty;
 
-    public static string RedactionOf(BlobItem copy) =>
-        copy.Metadata.TryGetValue(RedactionKey, out var key) ? key : string.Empty;
+    /// <summary>Whether a copy is the redacted derivative asked for by the decision <paramref name="redactionKey"/>.</summary>
+    public static bool IsDerivativeOf(BlobItem copy, string redactionKey) =>
+        KindOf(copy) == RedactedCopy && copy.Metadata.TryGetValue(RedactionKey, out var key) && key == MetadataForm(redactionKey);
 
     /// <summary>The metadata every copy carries: whose it is, and what it is.</summary>
     public static Dictionary<string, string> Metadata(string itemId, string sourceTag, string kind, IReadOnlyList<string> channels, string? redactionKey = null)
@@ -173,7 +174,7 @@ internal static class BlobPlacement
 
         if (!string.IsNullOrEmpty(redactionKey))
         {
-            metadata[RedactionKey] = redactionKey.Replace('|', '-');
+            metadata[RedactionKey] = MetadataForm(redactionKey);
         }
 
         return metadata;
@@ -208,6 +209,9 @@ internal static class BlobPlacement
         var dot = name.LastIndexOf('.');
         return dot > slash + 1 ? $"{name[..dot]}-{suffix}{name[dot..]}" : $"{name}-{suffix}";
     }
+
+    /// <summary>The form of a redaction key that blob metadata can hold.</summary>
+    private static string MetadataForm(string redactionKey) => redactionKey.Replace('|', '-');
 
     private static string Stem(string name)
     {

@@ -200,7 +200,7 @@ public sealed partial class ItemMoves(
     private static bool Keeps(ItemState state, BlobItem copy) => state.Outcome switch
     {
         Outcome.Approved => BlobPlacement.KindOf(copy) == BlobPlacement.StrippedCopy,
-        Outcome.Redacted => BlobPlacement.KindOf(copy) == BlobPlacement.RedactedCopy && BlobPlacement.RedactionOf(copy) == RedactionTag(state.RedactionKey),
+        Outcome.Redacted => BlobPlacement.IsDerivativeOf(copy, state.RedactionKey),
         _ => false,
     };
 
@@ -220,11 +220,14 @@ public sealed partial class ItemMoves(
         return item.ConsentVersions.Any(used => !versions.TryGetValue(used.Key, out var version) || version < used.Value);
     }
 
+    /// <summary>Whether the register <paramref name="records"/> decides something else than the item's state now.</summary>
+    internal bool DecidesOtherwise(ItemState item, IReadOnlyList<ConsentRecord> records) => Next(item, Decide(item, records)) is not null;
+
     private ScreeningDecision Decide(ItemState item, IReadOnlyList<ConsentRecord> records) =>
         rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format));
 
     /// <summary>The state a decision leads to, or null when it changes nothing.</summary>
-    internal static ItemState? Next(ItemState item, ScreeningDecision decision)
+    private static ItemState? Next(ItemState item, ScreeningDecision decision)
     {
         var same = !item.Screening
             && decision.Outcome == item.Outcome
@@ -328,7 +331,7 @@ public sealed partial class ItemMoves(
                     }
 
                     var derivative = copies.Approved.FirstOrDefault(c =>
-                        BlobPlacement.KindOf(c) == BlobPlacement.RedactedCopy && BlobPlacement.RedactionOf(c) == RedactionTag(target.RedactionKey));
+                        BlobPlacement.IsDerivativeOf(c, target.RedactionKey));
                     if (target.RedactionPending || derivative is null)
                     {
                         return new Converged(original) { NeedsRedaction = !target.RedactionPending };
@@ -493,9 +496,6 @@ public sealed partial class ItemMoves(
 
     private Task QueueRedactionAsync(ItemState item, CancellationToken cancellationToken) =>
         storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(item), ItemCatalog.Json), cancellationToken);
-
-    /// <summary>The form of a redaction key that blob metadata can hold.</summary>
-    internal static string RedactionTag(string key) => key.Replace('|', '-');
 
     /// <summary>A seekable stream of the blob as it was at <paramref name="etag"/>, read in ranges.</summary>
     /// <remarks>The first range gives the ETag, so no separate properties request is made.</remarks>

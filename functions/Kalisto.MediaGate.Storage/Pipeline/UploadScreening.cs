@@ -37,6 +37,7 @@ public sealed partial class UploadScreening(
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var started = Stopwatch.GetTimestamp();
         var upload = storage.Uploads.GetBlobClient(name);
+        var path = MediaPath.Parse(name);
         ETag etag;
         string? contentType;
         TagReadResult tags;
@@ -49,10 +50,9 @@ public sealed partial class UploadScreening(
             }
 
             (etag, contentType) = (content.ETag, content.ContentType);
-            tags = tagReader.Read(content, Path.GetFileName(MediaPath.Parse(name).RelativePath));
+            tags = tagReader.Read(content, Path.GetFileName(path.RelativePath));
         }
 
-        var path = MediaPath.Parse(name);
         var tag = BlobPlacement.Tag(etag);
         var item = new ItemState
         {

@@ -20,7 +20,7 @@ public sealed partial class ReadmeSequenceTests : IClassFixture<Azurite>, IDispo
     public ReadmeSequenceTests(Azurite azurite)
     {
         _azurite = azurite;
-        Empty(azurite.ConnectionString);
+        StorageAccount.Empty(azurite.ConnectionString);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed partial class ReadmeSequenceTests : IClassFixture<Azurite>, IDispo
         Assert.Equal(0, CommandLineRun.Of("demo", "--out", _folder).ExitCode);
         for (var run = 1; run <= Runs; run++)
         {
-            Empty(storage);
+            StorageAccount.Empty(storage);
             var (items, changed) = Sequence(storage, run);
 
             Assert.Equal(10, items.Count);
@@ -71,7 +71,7 @@ public sealed partial class ReadmeSequenceTests : IClassFixture<Azurite>, IDispo
         var upload = Ok(at, CommandLineRun.Of("upload", Path.Combine(_folder, "uploads"), "--storage", storage));
         Assert.Contains("Uploaded 10 file(s)", upload.Console, StringComparison.Ordinal);
         var screen = Ok(at, CommandLineRun.Of("screen", "--storage", storage, "--json"));
-        Assert.Equal(10, Lines(screen.Out).Count);
+        Assert.Equal(10, StorageAccount.Lines(screen.Out).Count);
         Ok(at, CommandLineRun.Of("items", "--storage", storage));
         Ok(at, CommandLineRun.Of("consent", "withdraw", "de-wilg", "LL-1001", "--storage", storage));
         var recorded = RescreenDecisions(storage, at);
@@ -82,7 +82,7 @@ public sealed partial class ReadmeSequenceTests : IClassFixture<Azurite>, IDispo
         Assert.True(report.Success, $"{at}: rescreen printed {rescreen.Console}");
         var changed = int.Parse(report.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(RescreenDecisions(storage, at) - recorded == changed, $"{at}: rescreen reports {changed} change(s), the audit trail {RescreenDecisions(storage, at) - recorded}");
-        var items = Lines(Ok(at, CommandLineRun.Of("items", "--storage", storage, "--json")).Out);
+        var items = StorageAccount.Lines(Ok(at, CommandLineRun.Of("items", "--storage", storage, "--json")).Out);
         var emma = items.Where(i => i.GetProperty("subjects").EnumerateArray().Any(s => s.GetString() == "LL-1001")).ToList();
         Assert.True(emma.Count >= 3 * items.Count / 10, $"{at}: only {emma.Count} item(s) name LL-1001");
         Assert.All(emma, i => Assert.True(
@@ -117,29 +117,6 @@ public sealed partial class ReadmeSequenceTests : IClassFixture<Azurite>, IDispo
         return rows.Skip(1).Count(r => r.Split(',')[trigger] == "rescreen");
     }
 
-    private static List<JsonElement> Lines(string output) =>
-        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
-
-    private static void Empty(string connection)
-    {
-        var blobs = new BlobServiceClient(connection);
-        foreach (var container in blobs.GetBlobContainers())
-        {
-            blobs.DeleteBlobContainer(container.Name);
-        }
-
-        var tables = new Azure.Data.Tables.TableServiceClient(connection);
-        foreach (var table in tables.Query())
-        {
-            tables.DeleteTable(table.Name);
-        }
-
-        var queues = new Azure.Storage.Queues.QueueServiceClient(connection);
-        foreach (var queue in queues.GetQueues())
-        {
-            queues.DeleteQueue(queue.Name);
-        }
-    }
 
     [GeneratedRegex(@"Processed \d+ re-screen\(s\): (\d+) item\(s\) changed state\.")]
     private static partial Regex ChangedReport();

@@ -17,7 +17,7 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
     public StorageCommandsTests(Azurite azurite)
     {
         _azurite = azurite;
-        Empty(azurite.ConnectionString); // each test starts from an empty account
+        StorageAccount.Empty(azurite.ConnectionString); // each test starts from an empty account
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
 
         var screen = CommandLineRun.Of("screen", "--storage", storage, "--json");
         Assert.Equal(0, screen.ExitCode);
-        var decisions = Lines(screen.Out);
+        var decisions = StorageAccount.Lines(screen.Out);
         Assert.Equal(10, decisions.Count);
         Assert.Equal("quarantined", Outcome(decisions, "de-wilg/groep8/schoolplein.jpg"));
         Assert.Equal("approved", Outcome(decisions, "de-wilg/groep8/lege-gang.jpg"));
@@ -55,7 +55,7 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
 
         var items = CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker");
         Assert.Equal(0, items.ExitCode);
-        var listed = Lines(items.Out);
+        var listed = StorageAccount.Lines(items.Out);
         Assert.Equal(["het-anker/excursie/bus.jpg", "het-anker/excursie/dierentuin.jpg", "het-anker/excursie/onbekend.jpg"], listed.Select(i => i.GetProperty("path").GetString()));
         var unknown = listed.Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/onbekend.jpg");
         Assert.Equal("quarantined", unknown.GetProperty("state").GetString());
@@ -76,7 +76,7 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
         Assert.Equal(0, CommandLineRun.Of("upload", Path.Combine(uploads, "het-anker"), "--to", "het-anker", "--storage", storage).ExitCode);
         Assert.Equal(0, CommandLineRun.Of("screen", "--storage", storage, "--json").ExitCode);
         Assert.Equal(0, CommandLineRun.Of("rescreen", "--storage", storage).ExitCode);
-        var before = Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out);
+        var before = StorageAccount.Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out);
         var zoo = before.Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/dierentuin.jpg");
         Assert.Equal("approved", zoo.GetProperty("state").GetString());
         var subject = zoo.GetProperty("subjects")[0].GetString()!;
@@ -87,7 +87,7 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
         Assert.Equal(0, withdraw.ExitCode);
         Assert.Equal(0, rescreen.ExitCode);
         Assert.Contains("1 item(s) changed state", rescreen.Console, StringComparison.Ordinal);
-        var after = Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out)
+        var after = StorageAccount.Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out)
             .Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/dierentuin.jpg");
         Assert.Equal("quarantined", after.GetProperty("state").GetString());
         Assert.Equal("consent-withdrawn", after.GetProperty("reasons")[0].GetProperty("code").GetString());
@@ -174,29 +174,6 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static void Empty(string connection)
-    {
-        var blobs = new Azure.Storage.Blobs.BlobServiceClient(connection);
-        foreach (var container in blobs.GetBlobContainers())
-        {
-            blobs.DeleteBlobContainer(container.Name);
-        }
-
-        var tables = new Azure.Data.Tables.TableServiceClient(connection);
-        foreach (var table in tables.Query())
-        {
-            tables.DeleteTable(table.Name);
-        }
-
-        var queues = new Azure.Storage.Queues.QueueServiceClient(connection);
-        foreach (var queue in queues.GetQueues())
-        {
-            queues.DeleteQueue(queue.Name);
-        }
-    }
-
-    private static List<JsonElement> Lines(string output) =>
-        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
 
     private static string? Outcome(List<JsonElement> decisions, string path) =>
         decisions.Single(d => d.GetProperty("path").GetString() == path).GetProperty("outcome").GetString();
