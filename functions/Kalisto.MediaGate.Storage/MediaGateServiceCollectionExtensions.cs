@@ -62,7 +62,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var connection = sp.GetRequiredService<MediaStorageConnection>();
-            return new MediaStorage(connection.Blobs, connection.Tables, connection.Queues, sp.GetRequiredService<IOptions<StorageOptions>>());
+            return new MediaStorage(connection.Blobs, connection.Tables, connection.Queues, sp.GetRequiredService<IOptions<StorageOptions>>(), connection.Credential);
         });
         services.TryAddSingleton<TableConsentRegister>();
         services.TryAddSingleton<IConsentRegister>(sp => sp.GetRequiredService<TableConsentRegister>());

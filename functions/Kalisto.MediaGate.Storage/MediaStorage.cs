@@ -1,6 +1,10 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Azure.Storage.Sas;
+using Kalisto.MediaGate.Screening;
 using Microsoft.Extensions.Options;
 
 namespace Kalisto.MediaGate.Storage;
@@ -8,13 +12,23 @@ namespace Kalisto.MediaGate.Storage;
 /// <summary>The containers, tables and queues of one MediaGate storage account (SPEC §8).</summary>
 public sealed class MediaStorage
 {
-    public MediaStorage(BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, IOptions<StorageOptions> options)
+    private readonly TokenCredential? _credential;
+
+    /// <param name="blobs">The blob service.</param>
+    /// <param name="tables">The table service.</param>
+    /// <param name="queues">The queue service.</param>
+    /// <param name="options">The names of the containers, tables and queues.</param>
+    /// <param name="credential">
+    /// The identity the blob service is used with, when it is not a shared key (see <see cref="Upload"/>).
+    /// </param>
+    public MediaStorage(BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, IOptions<StorageOptions> options, TokenCredential? credential = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(queues);
         var names = options?.Value ?? throw new ArgumentNullException(nameof(options));
         Options = names;
+        _credential = credential;
         Uploads = blobs.GetBlobContainerClient(names.UploadsContainer);
         Approved = blobs.GetBlobContainerClient(names.ApprovedContainer);
         Quarantine = blobs.GetBlobContainerClient(names.QuarantineContainer);
@@ -26,6 +40,40 @@ public sealed class MediaStorage
     }
 
     public StorageOptions Options { get; }
+
+    /// <summary>
+    /// The upload of this name. A name that <see cref="Uri"/> would rewrite into another one (a <c>..</c>
+    /// segment, a backslash: <see cref="MediaPath.NeedsLiteralAddress"/>) gets a client that sends the name
+    /// as it is, so such an upload is never read, copied or deleted as another upload. That client
+    /// authenticates with the identity, or, with a shared key, with a short-lived SAS for the container
+    /// (a shared-key signature covers the path, which the SDK would compute from the rewritten name).
+    /// </summary>
+    public BlobClient Upload(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!MediaPath.NeedsLiteralAddress(name))
+        {
+            return Uploads.GetBlobClient(name);
+        }
+
+        // Every segment percent-encoded, dots too: the service decodes them into the name as it is.
+        var path = string.Join('/', name.Split('/').Select(s => Uri.EscapeDataString(s).Replace(".", "%2E", StringComparison.Ordinal)));
+        var literal = new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true };
+        if (_credential is not null)
+        {
+            return new BlobClient(new Uri($"{Uploads.Uri.AbsoluteUri.TrimEnd('/')}/{path}", literal), _credential, LiteralAddress.Options);
+        }
+
+        if (!Uploads.CanGenerateSasUri)
+        {
+            throw new InvalidOperationException($"The upload {name} can only be addressed with an identity or a shared key.");
+        }
+
+        var sas = Uploads.GenerateSasUri(
+            BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Delete,
+            DateTimeOffset.UtcNow.AddHours(1));
+        return new BlobClient(new Uri($"{Uploads.Uri.AbsoluteUri.TrimEnd('/')}/{path}{sas.Query}", literal), LiteralAddress.Options);
+    }
 
     public BlobContainerClient Uploads { get; }
 
@@ -68,5 +116,30 @@ public sealed class MediaStorage
         {
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
+    }
+}
+
+/// <summary>
+/// The transport of <see cref="MediaStorage.Upload"/>'s literal clients: the SDK builds each request's
+/// <see cref="Uri"/> from a string, which removes dot segments; this sends the string as it was built.
+/// </summary>
+/// <remarks>
+/// Written here because neither Azure.Core nor HttpClient offers it: both canonicalise the path of every
+/// request, and a blob name with a <c>..</c> segment then addresses another blob.
+/// </remarks>
+internal sealed class LiteralAddress(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private static readonly HttpClient Client = new(new LiteralAddress(new SocketsHttpHandler()));
+
+    public static BlobClientOptions Options { get; } = new() { Transport = new HttpClientTransport(Client) };
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { } uri)
+        {
+            request.RequestUri = new Uri(uri.OriginalString, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        }
+
+        return base.SendAsync(request, cancellationToken);
     }
 }

@@ -13,7 +13,7 @@ namespace Kalisto.MediaGate.Storage;
 /// identity-based connection (<c>MediaStorage__blobServiceUri</c>, <c>__queueServiceUri</c>,
 /// <c>__tableServiceUri</c>, <c>__credential</c>, <c>__clientId</c>).
 /// </summary>
-public sealed record MediaStorageConnection(BlobServiceClient Blobs, TableServiceClient Tables, QueueServiceClient Queues)
+public sealed record MediaStorageConnection(BlobServiceClient Blobs, TableServiceClient Tables, QueueServiceClient Queues, TokenCredential? Credential = null)
 {
     /// <summary>Clients from a connection string (Azurite's <c>UseDevelopmentStorage=true</c> works).</summary>
     public static MediaStorageConnection FromConnectionString(string connectionString)
@@ -42,7 +42,8 @@ public sealed record MediaStorageConnection(BlobServiceClient Blobs, TableServic
         return new MediaStorageConnection(
             new BlobServiceClient(blobUri, credential),
             new TableServiceClient(tableUri, credential),
-            new QueueServiceClient(queueUri, credential, QueueOptions()));
+            new QueueServiceClient(queueUri, credential, QueueOptions()),
+            credential);
     }
 
     private static Uri ServiceUri(IConfigurationSection section, string key) =>

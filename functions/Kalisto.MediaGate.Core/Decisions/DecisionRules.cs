@@ -32,11 +32,30 @@ public sealed class DecisionRules(ConsentOptions options)
         ArgumentNullException.ThrowIfNull(resolution);
         ArgumentNullException.ThrowIfNull(schoolRecords);
         var today = options.Today(now);
-        var reasons = new SortedSet<Reason>(resolution.Reasons);
-        foreach (var problem in tags.Problems)
+        var problems = tags.Problems.Select(p => new Reason(p.Code));
+        if (schoolRecords.Count == 0)
         {
-            reasons.Add(new Reason(problem.Code));
+            // SPEC §5: a school without a record in the register is no school of the register (and a name that
+            // is no path has no school at all). Nothing it names can be resolved, so no reason about a subject
+            // is given: the school, or the name, is what to fix.
+            var unresolved = new SortedSet<Reason>(problems);
+            if (!unresolved.Any(r => r.Code == ReasonCode.InvalidPath))
+            {
+                unresolved.Add(new Reason(ReasonCode.UnknownSchool));
+            }
+
+            return new ScreeningDecision
+            {
+                Outcome = Outcome.Quarantined,
+                Subjects = [],
+                Channels = [],
+                Reasons = [.. unresolved],
+                DecidedAt = now,
+                ConsentVersions = new Dictionary<string, long>(StringComparer.Ordinal),
+            };
         }
+
+        var reasons = new SortedSet<Reason>(resolution.Reasons.Concat(problems));
 
         var records = schoolRecords.ToDictionary(r => r.SubjectId, StringComparer.Ordinal);
         IEnumerable<string> channels = resolution.ShowsNobody || resolution.Subjects.Count > 0 ? _allChannels : [];

@@ -14,4 +14,10 @@ public static class ReasonCode
     public const string Unreadable = "unreadable";
     public const string UnsupportedType = "unsupported-type";
     public const string TooLarge = "too-large";
+
+    /// <summary>The first path segment is no school of the register.</summary>
+    public const string UnknownSchool = "unknown-school";
+
+    /// <summary>A name with <c>.</c> or <c>..</c> segments, backslashes or control characters, or no school segment.</summary>
+    public const string InvalidPath = "invalid-path";
 }

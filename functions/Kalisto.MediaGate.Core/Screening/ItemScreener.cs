@@ -5,23 +5,6 @@ using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Screening;
 
-/// <summary>An item's path split into its school (the first segment) and the rest.</summary>
-public sealed record MediaPath(string School, string RelativePath)
-{
-    /// <summary>Splits <c>school/folder/file.jpg</c> (forward or back slashes).</summary>
-    public static MediaPath Parse(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var normalised = path.Replace('\\', '/').TrimStart('/');
-        var slash = normalised.IndexOf('/', StringComparison.Ordinal);
-        return slash <= 0
-            ? new MediaPath(string.Empty, normalised)
-            : new MediaPath(normalised[..slash].ToLowerInvariant(), normalised[(slash + 1)..]);
-    }
-
-    public string FullPath => School.Length == 0 ? RelativePath : $"{School}/{RelativePath}";
-}
-
 /// <summary>The screening of one item: what was read, and what was decided.</summary>
 public sealed record ScreeningResult(MediaPath Path, TagReadResult Tags, ScreeningDecision Decision);
 
@@ -38,10 +21,11 @@ public sealed class ItemScreener(ITagReader tagReader, IConsentRegister register
     public async Task<ScreeningResult> ScreenAsync(string path, Stream content, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var mediaPath = MediaPath.Parse(path);
-        var tags = tagReader.Read(content, Path.GetFileName(mediaPath.RelativePath));
-        var records = mediaPath.School.Length == 0
-            ? []
-            : await register.GetSchoolAsync(mediaPath.School, cancellationToken);
-        return new ScreeningResult(mediaPath, tags, rules.Decide(tags, records, now, redactor.CanRedact(tags.Format)));
+        var tags = tagReader.Read(content, Path.GetFileName(path));
+        var records = mediaPath.Problem is null ? await register.GetSchoolAsync(mediaPath.School, cancellationToken) : [];
+        var decision = mediaPath.Problem is null
+            ? rules.Decide(tags, records, now, redactor.CanRedact(tags.Format))
+            : rules.Decide(mediaPath.DecidedOn(tags), [], now);
+        return new ScreeningResult(mediaPath, tags, decision);
     }
 }

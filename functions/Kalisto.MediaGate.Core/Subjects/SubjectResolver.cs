@@ -83,8 +83,9 @@ public sealed class SubjectResolver(ConsentOptions options)
         {
             reasons.Add(new Reason(ReasonCode.ConflictingTags));
         }
-        else if (!tags.HasNoPeopleMarker && subjectTagCount == 0)
+        else if (!tags.HasNoPeopleMarker && subjectTagCount == 0 && tags.Problems.Count == 0)
         {
+            // When the tags could not be read in full, "untagged" is not known: the problem is the reason.
             reasons.Add(new Reason(ReasonCode.Untagged));
         }
 

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Kalisto.MediaGate.Screening;
+using Kalisto.MediaGate.Storage.Tables;
 
 namespace Kalisto.MediaGate.Storage.Pipeline;
 
@@ -200,8 +201,11 @@ internal static class BlobPlacement
 
     public static string Tag(ETag etag) => etag.ToString().Trim('"');
 
-    /// <summary>The name an item's copies start from: its upload path with the school as a segment.</summary>
-    public static string BaseName(string uploadPath) => MediaPath.Parse(uploadPath).FullPath;
+    /// <summary>
+    /// The name an item's copies start from: <c>{school}/{relative path}</c> of its upload, or for an upload
+    /// whose name is no school's path, the safe form of its name under <see cref="MediaPath.Unassigned"/>.
+    /// </summary>
+    public static string BaseName(ItemState item) => MediaPath.Parse(item.UploadPath).FullPath;
 
     public static string WithSuffix(string name, string suffix)
     {

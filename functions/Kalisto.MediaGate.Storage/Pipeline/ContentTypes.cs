@@ -2,19 +2,17 @@ using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Storage.Pipeline;
 
-/// <summary>The content type a published copy is served with.</summary>
+/// <summary>
+/// The content type every copy is served with (SPEC §8): from the format MediaGate detected in the content,
+/// never from the uploader (a JPEG uploaded as <c>text/html</c> would otherwise be served as a page).
+/// </summary>
 internal static class ContentTypes
 {
     private const string Unknown = "application/octet-stream";
 
-    /// <summary>The upload's own type when it has a specific one, else the type of the detected format.</summary>
-    public static string For(string? uploaded, MediaFormat format, string name)
+    /// <summary>The type of the detected format; the name's extension only tells MP4 from QuickTime and their kin.</summary>
+    public static string For(MediaFormat format, string name)
     {
-        if (!string.IsNullOrWhiteSpace(uploaded) && uploaded != Unknown)
-        {
-            return uploaded;
-        }
-
         var extension = Path.GetExtension(name).ToLowerInvariant();
         return format switch
         {

@@ -207,7 +207,7 @@ public sealed partial class ItemMoves(
     /// <summary>The item's copies in both containers (own item ID only).</summary>
     internal async Task<Copies> CopiesAsync(ItemState item, CancellationToken cancellationToken)
     {
-        var name = BlobPlacement.BaseName(item.UploadPath);
+        var name = BlobPlacement.BaseName(item);
         var approved = BlobPlacement.OwnCopiesAsync(storage.Approved, name, item.ItemId, cancellationToken);
         var quarantine = BlobPlacement.OwnCopiesAsync(storage.Quarantine, name, item.ItemId, cancellationToken);
         return new Copies(await approved, await quarantine);
@@ -384,11 +384,11 @@ public sealed partial class ItemMoves(
 
         var name = await BlobPlacement.UploadAsync(
             storage.Approved,
-            BlobPlacement.BaseName(target.UploadPath),
+            BlobPlacement.BaseName(target),
             target.ItemId,
             ct => BlobPlacement.HashAsync(source, etag, ct),
             copy,
-            target.ContentType,
+            ContentTypes.For(target.Tags.Format, target.UploadPath),
             BlobPlacement.Metadata(target.ItemId, target.SourceETag, BlobPlacement.StrippedCopy, target.Channels),
             cancellationToken);
         return new Converged(name);
@@ -398,20 +398,30 @@ public sealed partial class ItemMoves(
     internal Task<string> PublishRedactedAsync(ItemState target, Stream derivative, BlobClient original, ETag originalETag, CancellationToken cancellationToken) =>
         BlobPlacement.UploadAsync(
             storage.Approved,
-            BlobPlacement.BaseName(target.UploadPath),
+            BlobPlacement.BaseName(target),
             target.ItemId,
             ct => BlobPlacement.HashAsync(original, originalETag, ct),
             derivative,
-            target.ContentType,
+            ContentTypes.For(target.Tags.Format, target.UploadPath),
             BlobPlacement.Metadata(target.ItemId, target.SourceETag, BlobPlacement.RedactedCopy, target.Channels, target.RedactionKey),
             cancellationToken);
 
-    /// <summary>The item's copy in quarantine, made when there is none: from the upload, else from its published copy.</summary>
+    /// <summary>
+    /// The item's copy in quarantine, made when there is none: from the upload, else from its published copy.
+    /// Served with the type of the detected format, whatever type the uploader gave.
+    /// </summary>
     /// <returns>Its name, or null when the listing was out of date (settle again).</returns>
     private async Task<string?> EnsureQuarantinedAsync(ItemState target, Copies copies, CancellationToken cancellationToken)
     {
+        var contentType = ContentTypes.For(target.Tags.Format, target.UploadPath);
         if (copies.Quarantine.FirstOrDefault() is { } kept)
         {
+            if (kept.Properties.ContentType != contentType)
+            {
+                // Copied by an attempt that died before it set the type (or before types came from the format).
+                await SetContentTypeAsync(storage.Quarantine.GetBlobClient(kept.Name), contentType, cancellationToken);
+            }
+
             return kept.Name;
         }
 
@@ -421,24 +431,46 @@ public sealed partial class ItemMoves(
         }
 
         var kind = source.BlobContainerName == storage.Uploads.Name ? BlobPlacement.OriginalCopy : BlobPlacement.StrippedCopy;
+        var metadata = BlobPlacement.Metadata(target.ItemId, target.SourceETag, kind, []);
         return await BlobPlacement.PlaceAsync(
             storage.Quarantine,
-            BlobPlacement.BaseName(target.UploadPath),
+            BlobPlacement.BaseName(target),
             target.ItemId,
             ct => BlobPlacement.HashAsync(source, etag, ct),
             async (blob, ct) =>
             {
+                if (MediaPath.NeedsLiteralAddress(source.Name))
+                {
+                    // The service resolves a copy's source URL into the rewritten name: these bytes pass through.
+                    await using var content = await OpenAsync(source, etag, ct);
+                    await blob.UploadAsync(content, new BlobUploadOptions
+                    {
+                        Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                        Metadata = metadata,
+                    }, ct);
+                    return;
+                }
+
                 // Server-side copy: the original's bytes never pass through this process.
                 var copy = await blob.StartCopyFromUriAsync(source.Uri, new BlobCopyFromUriOptions
                 {
                     DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     SourceConditions = new BlobRequestConditions { IfMatch = etag },
-                    Metadata = BlobPlacement.Metadata(target.ItemId, target.SourceETag, kind, []),
+                    Metadata = metadata,
                 }, ct);
                 await BlobPlacement.CompleteAsync(copy, ct);
+                await SetContentTypeAsync(blob, contentType, ct);
             },
             cancellationToken);
     }
+
+    /// <summary>
+    /// Replaces every HTTP header of a copy (a copy takes the uploader's: type, encoding, disposition, caching)
+    /// with the content type of the detected format alone.
+    /// </summary>
+    private static Task SetContentTypeAsync(BlobClient copy, string contentType, CancellationToken cancellationToken) =>
+        copy.SetHttpHeadersAsync(new BlobHttpHeaders { ContentType = contentType }, cancellationToken: cancellationToken);
 
     /// <summary>
     /// Where the item's content is: the upload itself while it is there (at the version this item is),
@@ -447,7 +479,7 @@ public sealed partial class ItemMoves(
     /// </summary>
     private async Task<(BlobClient Blob, ETag ETag)?> SourceAsync(ItemState item, Copies copies, CancellationToken cancellationToken)
     {
-        var upload = storage.Uploads.GetBlobClient(item.UploadPath);
+        var upload = storage.Upload(item.UploadPath);
         if (copies.IsNone || await BlobPlacement.FindAsync(storage.Uploads, item.UploadPath, cancellationToken) is { } found
             && BlobPlacement.Tag(found.Properties.ETag!.Value) == item.SourceETag)
         {

@@ -32,14 +32,20 @@ public sealed partial class UploadScreening(
     public const string Trigger = "upload";
 
     /// <summary>Screens <c>uploads/{name}</c>; null when it is gone (already screened by an earlier delivery).</summary>
+    /// <remarks>
+    /// An upload whose name is no school's path (SPEC §5: <c>invalid-path</c>, or a first segment that is no
+    /// school code: <c>unknown-school</c>) is not read: it
+    /// is kept apart in quarantine under <see cref="MediaPath.Unassigned"/>, with a name that shows where it
+    /// came from, and listed in the catalog there, so nothing is lost and nothing is read as another path.
+    /// </remarks>
     public async Task<ItemState?> ScreenAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var started = Stopwatch.GetTimestamp();
-        var upload = storage.Uploads.GetBlobClient(name);
+        var upload = storage.Upload(name);
         var path = MediaPath.Parse(name);
+
         ETag etag;
-        string? contentType;
         TagReadResult tags;
         await using (var content = await RangedBlobStream.OpenAsync(upload, storage.Options.ReadBufferBytes, cancellationToken))
         {
@@ -49,8 +55,10 @@ public sealed partial class UploadScreening(
                 return null;
             }
 
-            (etag, contentType) = (content.ETag, content.ContentType);
-            tags = tagReader.Read(content, Path.GetFileName(path.RelativePath));
+            etag = content.ETag;
+            tags = path.Problem is null
+                ? tagReader.Read(content, Path.GetFileName(path.RelativePath))
+                : path.DecidedOn(new TagReadResult { Kind = MediaKind.Unsupported, Format = MediaFormat.Unknown });
         }
 
         var tag = BlobPlacement.Tag(etag);
@@ -67,7 +75,7 @@ public sealed partial class UploadScreening(
             Channels = [],
             Reasons = [],
             Tags = StoredTags(tags),
-            ContentType = ContentTypes.For(contentType, tags.Format, name),
+            ContentType = ContentTypes.For(tags.Format, name),
             DecidedAt = clock.GetUtcNow(),
         };
 

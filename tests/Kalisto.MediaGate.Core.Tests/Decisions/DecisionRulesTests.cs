@@ -90,6 +90,37 @@ public sealed class DecisionRulesTests
     }
 
     [Theory]
+    [InlineData(new string[0], new[] { "geen-personen" }, true)]
+    [InlineData(new[] { "Emma de Vries" }, new[] { "LL-1001" }, false)]
+    [InlineData(new string[0], new string[0], false)]
+    public void A_school_without_records_is_an_unknown_school_whatever_the_tags_say(string[] persons, string[] keywords, bool noPeople)
+    {
+        var decision = _rules.Decide(Tags(persons.Select(Person), keywords, noPeople), [], Now, redactable: true);
+
+        Assert.Equal(Outcome.Quarantined, decision.Outcome);
+        Assert.Equal([new Reason(ReasonCode.UnknownSchool)], decision.Reasons);
+        Assert.Empty(decision.Channels);
+        Assert.Empty(decision.Subjects);
+    }
+
+    [Fact]
+    public void A_name_that_is_no_path_is_an_invalid_path_and_nothing_else()
+    {
+        var decision = _rules.Decide(Tags(keywords: ["geen-personen"], noPeople: true, problems: new TagProblem(ReasonCode.InvalidPath, "test")), [], Now);
+
+        Assert.Equal(Outcome.Quarantined, decision.Outcome);
+        Assert.Equal([new Reason(ReasonCode.InvalidPath)], decision.Reasons);
+    }
+
+    [Fact]
+    public void An_unreadable_file_is_not_also_called_untagged()
+    {
+        var decision = Decide(Tags(problems: new TagProblem(ReasonCode.Unreadable, "test")));
+
+        Assert.Equal([new Reason(ReasonCode.Unreadable)], decision.Reasons);
+    }
+
+    [Theory]
     [InlineData(ReasonCode.Unreadable)]
     [InlineData(ReasonCode.TooLarge)]
     [InlineData(ReasonCode.UnsupportedType)]

@@ -19,6 +19,7 @@ public sealed class BoundedReadingTests(Azurite azurite, ITestOutputHelper outpu
         var storage = azurite.CreateStorage(names, counter);
         await storage.EnsureCreatedAsync(CancellationToken.None);
         await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
 
         var video = Video("LL-7777", out _);
         await storage.Uploads.GetBlobClient("de-wilg/sportdag/film.mov").UploadAsync(video);

@@ -48,6 +48,7 @@ public sealed class UploadScreeningTests(Azurite azurite)
     {
         var storage = await azurite.NewStorageAsync();
         await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services, "het-anker");
         await storage.Uploads.UploadFixtureAsync("het-anker/groep3/IMG_0001.jpg", "untagged.jpg");
 
         var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("het-anker/groep3/IMG_0001.jpg", CancellationToken.None);
