@@ -34,7 +34,8 @@ public sealed class ScreenCommandTests : IDisposable
         Upload("xmp-personinimage.jpg", "de-wilg/sportdag/a.jpg"); // Emma by name + LL-1002: website, newsletter
         Upload("xmp-mp-regions.jpg", "de-wilg/sportdag/b.jpg"); // Sanne (withdrawn) + an unnamed face
         Upload("untagged.jpg", "de-wilg/c.jpg");
-        Upload("no-people.jpg", "het-anker/leeg.jpg");
+        Upload("no-people.jpg", "het-anker/leeg.jpg"); // a school with no record in the register
+        Upload("no-people.jpg", "leeg.jpg"); // in no school's folder
         Upload("mp4-uuid-xmp.mp4", "de-wilg/musical/film.mp4"); // LL-1001
         File.WriteAllText(CsvPath, csv);
     }
@@ -51,14 +52,18 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Equal(inputBefore, Snapshot(Input)); // the input is never modified
         Assert.True(File.Exists(Path.Combine(Output, "approved", "de-wilg", "sportdag", "a.jpg")));
         Assert.True(File.Exists(Path.Combine(Output, "approved", "de-wilg", "musical", "film.mp4")));
-        Assert.True(File.Exists(Path.Combine(Output, "approved", "het-anker", "leeg.jpg")));
+        Assert.True(File.Exists(Path.Combine(Output, "quarantine", "het-anker", "leeg.jpg")));
+        Assert.False(File.Exists(Path.Combine(Output, "approved", "het-anker", "leeg.jpg")));
+        Assert.True(File.Exists(Path.Combine(Output, "quarantine", "leeg.jpg")));
         Assert.True(File.Exists(Path.Combine(Output, "quarantine", "de-wilg", "sportdag", "b.jpg")));
         Assert.True(File.Exists(Path.Combine(Output, "quarantine", "de-wilg", "c.jpg")));
 
         var lines = File.ReadAllLines(Path.Combine(Output, "decisions.jsonl"));
         var paths = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()).ToList();
         Assert.Equal(paths.Order(StringComparer.Ordinal), paths);
-        Assert.Equal(5, lines.Length);
+        Assert.Equal(6, lines.Length);
+        Assert.Equal(["unknown-school"], Decision(lines, "het-anker/leeg.jpg").GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+        Assert.Equal(["invalid-path"], Decision(lines, "leeg.jpg").GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
 
         var a = Decision(lines, "de-wilg/sportdag/a.jpg");
         Assert.Equal("de-wilg", a.GetProperty("school").GetString());
