@@ -81,6 +81,45 @@ internal static class MediaLayout
         return boxes;
     }
 
+    /// <summary>
+    /// Every box reached through the common containers (and <c>meta</c>, <c>iinf</c>, <c>dref</c>,
+    /// <c>stsd</c> after their fields; sample entries are not opened), as (path, start, type, size). A box
+    /// that does not fit its parent, or children that do not fill it exactly, fail the test.
+    /// </summary>
+    public static List<(string Path, int Start, string Type, int Size)> IsoBoxes(byte[] file)
+    {
+        var boxes = new List<(string, int, string, int)>();
+        IsoChildren(file, 0, file.Length, string.Empty, boxes);
+        return boxes;
+    }
+
+    private static void IsoChildren(byte[] file, int start, int end, string path, List<(string, int, string, int)> boxes)
+    {
+        var pos = start;
+        while (pos < end)
+        {
+            Assert.True(end - pos >= 8, $"{path} ends in {end - pos} stray bytes");
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(pos));
+            var type = Encoding.Latin1.GetString(file, pos + 4, 4);
+            Assert.True(size >= 8 && size <= end - pos, $"{path}/{type} at {pos} does not fit in its parent");
+            boxes.Add(($"{path}/{type}", pos, type, size));
+            int? fields = type switch
+            {
+                "moov" or "trak" or "mdia" or "minf" or "stbl" or "edts" or "dinf" or "mvex" or "moof" or "traf" or "mfra" or "iprp" or "ipco" or "wave" => 0,
+                "meta" => 4,
+                "iinf" => 6,
+                "dref" or "stsd" => 8,
+                _ => null,
+            };
+            if (fields is { } skip)
+            {
+                IsoChildren(file, pos + 8 + skip, pos + size, $"{path}/{type}", boxes);
+            }
+
+            pos += size;
+        }
+    }
+
     public static byte[] Mdat(byte[] file)
     {
         var (_, start, size) = TopLevelBoxes(file).Single(b => b.Type == "mdat");

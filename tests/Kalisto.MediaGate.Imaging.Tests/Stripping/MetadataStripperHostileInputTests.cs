@@ -116,6 +116,54 @@ public sealed class MetadataStripperHostileInputTests
     }
 
     [Fact]
+    public async Task Deeply_nested_media_boxes_of_every_kind_are_refused_without_recursing_forever()
+    {
+        string[] containers = ["mdia", "minf", "stbl", "edts", "dinf", "traf", "moof", "mvex", "wave", "ipco"];
+        var box = IsoNode.Box("free", []);
+        for (var i = 0; i < 60; i++)
+        {
+            box = IsoNode.Box(containers[i % containers.Length], box);
+        }
+
+        var (result, output) = await StripAsync([.. MediaLayout.Box("ftyp", "isom"u8.ToArray(), new byte[4]), .. IsoNode.Box("moov", box)], MediaFormat.IsoMedia);
+
+        Assert.Equal("unreadable", result.ReasonCode);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Too_many_boxes_in_the_movie_are_refused()
+    {
+        var moov = IsoNode.Box("moov", [.. Enumerable.Repeat(IsoNode.Box("free", []), 100_001).SelectMany(b => b)]);
+
+        var (result, output) = await StripAsync([.. MediaLayout.Box("ftyp", "isom"u8.ToArray(), new byte[4]), .. moov], MediaFormat.IsoMedia);
+
+        Assert.Equal("unreadable", result.ReasonCode);
+        Assert.Contains("too many boxes", result.Message, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    public static TheoryData<string> BrokenSampleEntries => ["video entry with a box that runs past it", "video entry shorter than its fields", "sound entry of an unknown version"];
+
+    [Theory]
+    [MemberData(nameof(BrokenSampleEntries))]
+    public async Task Sample_entry_whose_boxes_cannot_be_found_is_unreadable(string entry)
+    {
+        var model = entry switch
+        {
+            "video entry with a box that runs past it" => IsoFixtures.Movie(moov: [IsoFixtures.OpaqueTrack("vide", IsoNode.Keep("avc1", [.. IsoFixtures.VisualFields(), 0, 0, 0, 0x40, .. "avcC"u8, 1, 2, 3]))]),
+            "video entry shorter than its fields" => IsoFixtures.Movie(moov: [IsoFixtures.OpaqueTrack("vide", IsoNode.Keep("avc1", new byte[40]))]),
+            _ => IsoFixtures.Movie(soundFields: IsoFixtures.SoundFields(7, 28), sound: [IsoFixtures.UserData()]),
+        };
+
+        var (result, output) = await StripAsync(IsoNode.File(model), MediaFormat.IsoMedia);
+
+        Assert.Equal("unreadable", result.ReasonCode);
+        Assert.Contains("sample description", result.Message, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Fact]
     public async Task Jpeg_segment_with_a_length_below_two_is_unreadable()
     {
         var (result, _) = await StripAsync([0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01, 0xFF, 0xD9], MediaFormat.Jpeg);
