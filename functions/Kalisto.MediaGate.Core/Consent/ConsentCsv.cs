@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Kalisto.MediaGate.Csv;
 
 namespace Kalisto.MediaGate.Consent;
 
@@ -75,7 +76,8 @@ public static class ConsentCsv
                 return new ConsentCsvResult([], [new ConsentCsvError(1, "header", message.ToString())]);
             }
 
-            string Field(string name) => csv.GetField(Array.IndexOf(header, name))?.Trim() ?? string.Empty;
+            // A cell an export neutralised ('=…) is read back as the value it was (CsvCells).
+            string Field(string name) => CsvCells.Restore(csv.GetField(Array.IndexOf(header, name))?.Trim() ?? string.Empty);
 
             while (csv.Read())
             {
@@ -121,10 +123,14 @@ public static class ConsentCsv
         return errors.Count > 0 ? new ConsentCsvResult([], errors) : new ConsentCsvResult(records, []);
     }
 
-    /// <summary>Writes records in the import format (UTF-8 without BOM is up to the caller's writer).</summary>
+    /// <summary>
+    /// Writes records in the import format (UTF-8 without BOM is up to the caller's writer). A value that a
+    /// spreadsheet would run as a formula is written as text (<see cref="CsvCells"/>); <see cref="Read(TextReader, ConsentOptions, string?)"/>
+    /// gives it back as it was.
+    /// </summary>
     public static void Write(TextWriter text, IEnumerable<ConsentRecord> records)
     {
-        using var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture), leaveOpen: true);
+        using var csv = CsvCells.CreateWriter(text);
         foreach (var name in Header)
         {
             csv.WriteField(name);

@@ -1,6 +1,5 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
+using Kalisto.MediaGate.Csv;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage.Tables;
 
@@ -8,7 +7,8 @@ namespace Kalisto.MediaGate.Storage.Lifecycle;
 
 /// <summary>
 /// The audit trail as CSV, for the privacy officer: one row per decision in a period, with the consent
-/// record versions it used. Subject IDs only, never names.
+/// record versions it used. Subject IDs only, never names; a cell that a spreadsheet would run as a formula
+/// is written as text (<see cref="CsvCells"/>).
 /// </summary>
 public sealed class AuditExport(ItemCatalog catalog)
 {
@@ -21,7 +21,7 @@ public sealed class AuditExport(ItemCatalog catalog)
         var decisions = (await catalog.DecisionsBetweenAsync(from, to, cancellationToken))
             .Where(d => school is null || d.School == school)
             .ToList();
-        using var csv = new CsvWriter(output, new CsvConfiguration(CultureInfo.InvariantCulture), leaveOpen: true);
+        using var csv = CsvCells.CreateWriter(output);
         foreach (var name in Header)
         {
             csv.WriteField(name);

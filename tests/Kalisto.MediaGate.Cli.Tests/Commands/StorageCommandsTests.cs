@@ -135,6 +135,40 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
     }
 
     [Fact]
+    public void A_consent_export_writes_formula_leading_names_as_text_and_imports_over_itself_unchanged()
+    {
+        string[] values = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 12345678", "-x", "@SUM(A1)", "'=x", "'t Hooft", "'s-Gravenhage"];
+        var records = values.Select((v, i) => Records.Valid("de-wilg", $"LL-{5001 + i}", v) with { Evidence = values[^(i + 1)] }).ToList();
+        var first = Path.Combine(_folder, "first.csv");
+        using (var writer = new StreamWriter(first))
+        {
+            ConsentCsv.Write(writer, records);
+        }
+
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", first, "--storage", storage).ExitCode);
+        var exported = Path.Combine(_folder, "exported.csv");
+
+        var export = CommandLineRun.Of("consent", "export", "--storage", storage, "--out", exported);
+        var again = CommandLineRun.Of("consent", "import", exported, "--storage", storage);
+
+        Assert.Equal(0, export.ExitCode);
+        var text = File.ReadAllText(exported);
+        Assert.Contains("de-wilg,LL-5001,pupil,\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\",", text, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5002,pupil,\"'+31 6 12345678\",", text, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5003,pupil,\"'-x\",", text, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5004,pupil,\"'@SUM(A1)\",", text, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5005,pupil,\"''=x\",", text, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5006,pupil,'t Hooft,", text, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5007,pupil,'s-Gravenhage,", text, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"0 added, 0 changed, {values.Length} unchanged", again.Console, StringComparison.Ordinal);
+        var read = ConsentCsv.Read(new StringReader(text), new ConsentOptions()).Records;
+        Assert.Equal(records.Count, read.Count);
+        Assert.All(records, r => Assert.Contains(read, e => e.SameContentAs(r)));
+    }
+
+    [Fact]
     public void Rescreen_also_does_the_re_screens_an_import_owes_without_a_message()
     {
         var csv = Path.Combine(_folder, "consent.csv");

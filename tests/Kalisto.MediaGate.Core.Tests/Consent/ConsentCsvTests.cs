@@ -1,5 +1,6 @@
 using System.Text;
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Tests.Support;
 
 namespace Kalisto.MediaGate.Tests.Consent;
 
@@ -119,5 +120,91 @@ public sealed class ConsentCsvTests
 
         Assert.Equal(original.Count, again.Count);
         Assert.All(original.Zip(again), pair => Assert.True(pair.First.SameContentAs(pair.Second)));
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\",\"klik\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\"")]
+    [InlineData("+31 6 12345678", "\"'+31 6 12345678\"")]
+    [InlineData("-x", "\"'-x\"")]
+    [InlineData("@SUM(A1)", "\"'@SUM(A1)\"")]
+    [InlineData("'=already text", "\"''=already text\"")]
+    [InlineData("'t Hooft", "'t Hooft")]
+    [InlineData("'s-Gravenhage", "'s-Gravenhage")]
+    public void A_formula_leading_name_or_evidence_is_exported_as_text_and_imported_back_exactly(string value, string cell)
+    {
+        var record = Records.Valid("de-wilg", "LL-1001", value) with { Evidence = value };
+
+        var text = Written([record]);
+        var again = Read(text);
+
+        Assert.Equal(
+            $"de-wilg,LL-1001,pupil,{cell},newsletter;parentportal;schoolguide;socialmedia;website,2026-08-01,2027-07-31,,{cell}",
+            text.Split("\r\n")[1]);
+        var read = Assert.Single(again.Records);
+        Assert.Equal((value, value), (read.DisplayName, read.Evidence));
+        Assert.True(read.SameContentAs(record));
+    }
+
+    [Fact]
+    public void A_tab_led_value_is_exported_as_text_and_imported_trimmed_as_every_imported_field_is()
+    {
+        // The register holds no such value (every way in trims a field); a writer is given one all the same.
+        var record = Records.Valid("de-wilg", "LL-1001", "\t=1+1") with { Evidence = "\r@x" };
+
+        var text = Written([record]);
+
+        var row = text.Split("\r\n")[1];
+        Assert.StartsWith("de-wilg,LL-1001,pupil,\"'\t=1+1\",", row, StringComparison.Ordinal);
+        Assert.EndsWith(",\"'\r@x\"", row, StringComparison.Ordinal);
+        var read = Assert.Single(Read(text).Records);
+        Assert.Equal(("=1+1", "@x"), (read.DisplayName, read.Evidence));
+    }
+
+    [Fact]
+    public async Task An_export_imported_over_the_register_it_came_from_gives_every_record_back_unchanged()
+    {
+        string[] values = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 12345678", "-x", "@SUM(A1)", "'=x", "''-x", "'t Hooft", "'s-Gravenhage", "Jansen, Sanne", "Emma \"Em\" de Vries"];
+        var records = values.Select((v, i) => Records.Valid("de-wilg", $"LL-{1001 + i}", v) with { Evidence = values[^(i + 1)] }).ToList();
+        var register = new InMemoryConsentRegister();
+        await register.ImportAsync(records, "test", default);
+
+        var exported = Written(await register.ExportAsync(default));
+        var again = Read(exported);
+        var summary = await register.ImportAsync(again.Records, "test", default);
+
+        Assert.True(again.IsValid, string.Join("; ", again.Errors));
+        Assert.Equal(records.Count, again.Records.Count);
+        Assert.All(records, r => Assert.Contains(again.Records, a => a.SameContentAs(r)));
+        Assert.Equal((0, 0, records.Count), (summary.Added, summary.Changed, summary.Unchanged));
+        Assert.Empty(summary.ChangedSubjects);
+    }
+
+    [Fact]
+    public void Every_name_of_up_to_4_characters_reads_back_exactly_from_an_export()
+    {
+        // Every trimmed, non-empty string over formula characters, the escape, quote, comma and line ends: the
+        // values a register can hold (an import and the API trim each field).
+        const string alphabet = "'=+-@\t\ra\", \n";
+        var names = new List<string> { string.Empty };
+        for (var length = 1; length <= 4; length++)
+        {
+            names.AddRange([.. names.Where(n => n.Length == length - 1).SelectMany(n => alphabet.Select(c => n + c))]);
+        }
+
+        names = [.. names.Where(n => n.Length > 0 && n == n.Trim())];
+        var records = names.Select((n, i) => Records.Valid("de-wilg", $"LL-{100_000 + i}", n) with { Evidence = new string([.. n.Reverse()]) }).ToList();
+
+        var again = Read(Written(records));
+
+        Assert.True(again.IsValid, string.Join("; ", again.Errors.Take(5)));
+        Assert.Equal(records.Count, again.Records.Count);
+        Assert.All(records.Zip(again.Records), pair => Assert.True(pair.First.SameContentAs(pair.Second), $"{pair.First.DisplayName} came back as {pair.Second.DisplayName}"));
+    }
+
+    private static string Written(IEnumerable<ConsentRecord> records)
+    {
+        var text = new StringWriter();
+        ConsentCsv.Write(text, records);
+        return text.ToString();
     }
 }

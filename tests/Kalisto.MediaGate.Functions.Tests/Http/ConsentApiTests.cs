@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Functions.Http;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
@@ -230,6 +232,52 @@ public sealed class ConsentApiTests(Azurite azurite)
         Assert.Equal((415, "application/problem+json"), (import.Status, import.ContentType));
         Assert.Equal((415, "application/problem+json"), (put.Status, put.ContentType));
         Assert.Empty(await host.Services.GetRequiredService<TableConsentRegister>().ExportAsync(default));
+    }
+
+    [Fact]
+    public async Task An_export_of_formula_leading_names_is_text_and_imports_back_exactly_and_over_itself_unchanged()
+    {
+        string[] values = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 12345678", "-x", "@SUM(A1)", "'=x", "'t Hooft", "'s-Gravenhage"];
+        await using var host = await StartAsync();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var body = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["kind"] = "pupil",
+                ["display_name"] = values[i],
+                ["channels"] = new[] { "website" },
+                ["valid_from"] = "2026-08-01",
+                ["valid_until"] = "2027-07-31",
+                ["evidence"] = values[^(i + 1)],
+            });
+            Assert.Equal(200, (await host.AnswerAsync(host.Function<PutConsent>().RunAsync(Json(body), "de-wilg", $"LL-{1001 + i}", default))).Status);
+        }
+
+        // What `mediagate consent export` writes of this register.
+        var text = new StringWriter();
+        ConsentCsv.Write(text, await host.Services.GetRequiredService<TableConsentRegister>().ExportAsync(default));
+        var csv = text.ToString();
+
+        Assert.Contains("de-wilg,LL-1001,pupil,\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\",website,2026-08-01,2027-07-31,,'s-Gravenhage\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-1002,pupil,\"'+31 6 12345678\",website,2026-08-01,2027-07-31,,'t Hooft\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-1003,pupil,\"'-x\",website,2026-08-01,2027-07-31,,\"''=x\"\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-1004,pupil,\"'@SUM(A1)\",website,2026-08-01,2027-07-31,,\"'@SUM(A1)\"\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-1005,pupil,\"''=x\",website,2026-08-01,2027-07-31,,\"'-x\"\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-1007,pupil,'s-Gravenhage,website,2026-08-01,2027-07-31,,\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\"\r\n", csv, StringComparison.Ordinal);
+
+        var over = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(Request(csv, "text/csv"), "de-wilg", default));
+        await using var elsewhere = await StartAsync();
+        var fresh = await elsewhere.AnswerAsync(elsewhere.Function<ImportConsent>().RunAsync(Request(csv, "text/csv"), "de-wilg", default));
+
+        Assert.Equal(200, over.Status);
+        Assert.Equal((0, 0, values.Length), (over.Json().GetProperty("added").GetInt32(), over.Json().GetProperty("changed").GetInt32(), over.Json().GetProperty("unchanged").GetInt32()));
+        Assert.Equal(200, fresh.Status);
+        Assert.Equal(values.Length, fresh.Json().GetProperty("added").GetInt32());
+        for (var i = 0; i < values.Length; i++)
+        {
+            var record = (await elsewhere.AnswerAsync(elsewhere.Function<GetConsent>().RunAsync(Request(), "de-wilg", $"LL-{1001 + i}", default))).Json();
+            Assert.Equal((values[i], values[^(i + 1)]), (record.GetProperty("display_name").GetString(), record.GetProperty("evidence").GetString()));
+        }
     }
 
     private Task<FunctionsHost> StartAsync() => FunctionsHost.StartAsync(azurite, clock: new FixedClock(Now));

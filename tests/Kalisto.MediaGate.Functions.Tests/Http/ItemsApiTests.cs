@@ -140,6 +140,27 @@ public sealed class ItemsApiTests(Azurite azurite)
         Assert.Single(Lines(dayBefore.Body));
     }
 
+    [Fact]
+    public async Task The_audit_csv_writes_a_cell_that_would_be_a_formula_as_text_and_a_path_as_it_is()
+    {
+        // Subject IDs as a school may configure them, one that starts with '-' (a formula to a spreadsheet).
+        const string path = "de-wilg/=HYPERLINK(1).jpg";
+        await using var host = await FunctionsHost.StartAsync(azurite, new Dictionary<string, string?> { ["MediaGate:Consent:SubjectIdPattern"] = @"^-?\d{4}$" }, new FixedClock(ScreenedAt));
+        await host.Services.GetRequiredService<TableConsentRegister>().ImportAsync([Records.Valid("de-wilg", "-1001", "Emma de Vries")], "test", default);
+        var storage = host.Services.GetRequiredService<MediaStorage>();
+        await storage.Uploads.UploadAsync(path, MediaBuilder.Jpeg(MediaBuilder.Xmp(MediaBuilder.DcSubject("-1001"))));
+        await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient(path), path, default);
+
+        var answer = await host.AnswerAsync(host.Function<ExportAudit>().RunAsync(Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
+
+        Assert.Equal((200, "text/csv; charset=utf-8"), (answer.Status, answer.ContentType));
+        var row = Assert.Single(Lines(answer.Body).Skip(1));
+        Assert.StartsWith($"2026-11-26T23:30:00Z,de-wilg,{path},upload,", row, StringComparison.Ordinal); // begins with its school: text as it is
+        Assert.Contains(",\"'-1001\",", row, StringComparison.Ordinal); // subjects
+        Assert.EndsWith(",\"'-1001@1\"", row, StringComparison.Ordinal); // consent_versions
+        Assert.DoesNotContain("Emma", answer.Body, StringComparison.Ordinal);
+    }
+
     /// <summary>A school's register (Emma withdrawn) and four uploads screened through the function.</summary>
     private async Task<FunctionsHost> ScreenedAsync(FixedClock clock)
     {
