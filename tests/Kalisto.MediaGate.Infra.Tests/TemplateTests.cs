@@ -14,6 +14,13 @@ public sealed partial class TemplateTests(BicepBuild build)
     }
 
     [Fact]
+    public void Upload_events_template_compiles_on_its_own_without_errors_or_linter_warnings()
+    {
+        Assert.True(build.UploadEventsBuild.ExitCode == 0, build.UploadEventsBuild.Diagnostics);
+        Assert.True(build.UploadEventsBuild.Diagnostics.Length == 0, build.UploadEventsBuild.Diagnostics);
+    }
+
+    [Fact]
     public void No_storage_key_or_sas_appears_anywhere_in_the_template()
     {
         Assert.DoesNotContain("AccountKey=", build.Json, StringComparison.OrdinalIgnoreCase);

@@ -39,6 +39,18 @@ public sealed partial class ArmTemplate(JsonObject root, JsonObject? moduleParam
         OfType("Microsoft.Resources/deployments").SingleOrDefault(resource => Str(resource, "name") == name)
         ?? throw new InvalidOperationException($"No module deployment named '{name}'.");
 
+    /// <summary>
+    /// How expressions of this template refer to module deployment <paramref name="name"/>: its symbolic
+    /// name where resources have one (language version 2.0), else its name.
+    /// </summary>
+    public string ModuleSymbol(string name) => Root["resources"] is JsonObject symbolic
+        ? symbolic.Single(pair => pair.Value is JsonObject resource
+            && Str(resource, "type") == "Microsoft.Resources/deployments" && Str(resource, "name") == name).Key
+        : name;
+
+    /// <summary>The expression that reads output <paramref name="output"/> of module <paramref name="module"/>.</summary>
+    public string ModuleOutput(string module, string output) => $"[reference('{ModuleSymbol(module)}').outputs.{output}.value]";
+
     /// <summary>The inline template of module <paramref name="name"/>.</summary>
     public ArmTemplate Module(string name)
     {
@@ -52,6 +64,29 @@ public sealed partial class ArmTemplate(JsonObject root, JsonObject? moduleParam
     public string PassedParameter(string name) =>
         moduleParameters?[name]?["value"]?.ToString()
         ?? throw new InvalidOperationException($"The module gets no value for parameter '{name}'.");
+
+    /// <summary>
+    /// The parent's entry for a module parameter as written: <c>{"value": ...}</c>, or one expression
+    /// that makes that object (as Bicep writes a parameter whose value may be a <c>fail()</c>).
+    /// </summary>
+    public string PassedParameterEntry(string name) => moduleParameters?[name] switch
+    {
+        JsonValue expression when expression.TryGetValue(out string? text) => text,
+        JsonNode entry => entry.ToJsonString(),
+        null => throw new InvalidOperationException($"The module gets no value for parameter '{name}'."),
+    };
+
+    /// <summary>The default value of a parameter of this template.</summary>
+    public JsonNode? ParameterDefault(string name) =>
+        (Root["parameters"]?[name] ?? throw new InvalidOperationException($"The template has no parameter '{name}'."))["defaultValue"];
+
+    /// <summary>The user-defined function <paramref name="name"/> (namespace <c>__bicep</c>) of this template.</summary>
+    public JsonObject Function(string name) =>
+        (Root["functions"]?.AsArray() ?? [])
+            .Select(ns => ns!["members"]?[name])
+            .OfType<JsonObject>()
+            .SingleOrDefault()
+        ?? throw new InvalidOperationException($"The template has no function '{name}'.");
 
     /// <summary>
     /// An expression with every <c>variables('x')</c> of a string variable replaced by its quoted
