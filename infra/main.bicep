@@ -26,8 +26,15 @@ var tags = {
   'azd-env-name': environmentName
 }
 var deploymentContainerName = 'app-package'
+// The pipeline's containers on the media account; the function app's blob role covers these only.
+var mediaContainerNames = [
+  'uploads'
+  'approved'
+  'quarantine'
+]
 var identityName = 'id-api-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
+var hostStorageAccountName = 'stfunc${resourceToken}'
 var applicationInsightsName = 'appi-${resourceToken}'
 var functionAppName = 'func-${resourceToken}'
 var systemTopicName = 'evgt-${resourceToken}'
@@ -48,17 +55,6 @@ module identity 'app/identity.bicep' = {
   }
 }
 
-module storage 'app/storage.bicep' = {
-  name: 'storage'
-  scope: rg
-  params: {
-    name: storageAccountName
-    location: location
-    tags: tags
-    deploymentContainerName: deploymentContainerName
-  }
-}
-
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
   scope: rg
@@ -70,17 +66,45 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
+// The app's data: media, register, items, queues.
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    mediaContainerNames: mediaContainerNames
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+// The Functions host's own state and the code packages (AzureWebJobsStorage).
+module hostStorage 'app/host-storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    name: hostStorageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
   params: {
-    storageAccountName: storageAccountName
+    mediaStorageAccountName: storageAccountName
+    mediaContainerNames: mediaContainerNames
+    hostStorageAccountName: hostStorageAccountName
     applicationInsightsName: applicationInsightsName
     identityName: identityName
   }
   dependsOn: [
     identity
     storage
+    hostStorage
     monitoring
   ]
 }
@@ -95,10 +119,13 @@ module api 'app/api.bicep' = {
     tags: tags
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    blobEndpoint: storage.outputs.blobEndpoint
-    queueEndpoint: storage.outputs.queueEndpoint
-    tableEndpoint: storage.outputs.tableEndpoint
-    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    hostBlobEndpoint: hostStorage.outputs.blobEndpoint
+    hostQueueEndpoint: hostStorage.outputs.queueEndpoint
+    hostTableEndpoint: hostStorage.outputs.tableEndpoint
+    mediaBlobEndpoint: storage.outputs.blobEndpoint
+    mediaQueueEndpoint: storage.outputs.queueEndpoint
+    mediaTableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerUrl: hostStorage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
   }
   // The host must be able to reach its storage and deployment container when it first starts.
@@ -136,6 +163,8 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
+output AZURE_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.workspaceCustomerId
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output AZURE_FUNCTION_URI string = api.outputs.uri
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name

@@ -48,8 +48,12 @@ public sealed partial class ArmTemplate(JsonObject root, JsonObject? moduleParam
             && Str(resource, "type") == "Microsoft.Resources/deployments" && Str(resource, "name") == name).Key
         : name;
 
-    /// <summary>The expression that reads output <paramref name="output"/> of module <paramref name="module"/>.</summary>
-    public string ModuleOutput(string module, string output) => $"[reference('{ModuleSymbol(module)}').outputs.{output}.value]";
+    /// <summary>Whether <paramref name="expression"/> is exactly output <paramref name="output"/> of module <paramref name="module"/>.</summary>
+    public bool ReadsModuleOutput(string? expression, string module, string output) => Root["resources"] is JsonObject
+        ? expression == $"[reference('{ModuleSymbol(module)}').outputs.{output}.value]"
+        : expression is not null
+            && expression.StartsWith("[reference(extensionResourceId(", StringComparison.Ordinal)
+            && expression.EndsWith($"'Microsoft.Resources/deployments', '{module}'), '2025-04-01').outputs.{output}.value]", StringComparison.Ordinal);
 
     /// <summary>The inline template of module <paramref name="name"/>.</summary>
     public ArmTemplate Module(string name)
