@@ -21,6 +21,9 @@ param resourceGroupName string = ''
 @description('Subscribe ScreenUpload to upload events here. Needs deployed code (the blobs_extension key); the postdeploy hook does it on the first `azd up`.')
 param uploadEventsEnabled bool = false
 
+@description('E-mail address told when an upload event is dead-lettered or dropped; empty: the alerts show in the Azure portal only.')
+param alertEmailAddress string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -32,6 +35,7 @@ var mediaContainerNames = [
   'approved'
   'quarantine'
 ]
+var deadLetterContainerName = 'deadletter'
 var identityName = 'id-api-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var hostStorageAccountName = 'stfunc${resourceToken}'
@@ -75,6 +79,7 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     mediaContainerNames: mediaContainerNames
+    deadLetterContainerName: deadLetterContainerName
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
@@ -97,15 +102,18 @@ module rbac 'app/rbac.bicep' = {
   params: {
     mediaStorageAccountName: storageAccountName
     mediaContainerNames: mediaContainerNames
+    deadLetterContainerName: deadLetterContainerName
     hostStorageAccountName: hostStorageAccountName
     applicationInsightsName: applicationInsightsName
     identityName: identityName
+    systemTopicName: systemTopicName
   }
   dependsOn: [
     identity
     storage
     hostStorage
     monitoring
+    eventGrid
   ]
 }
 
@@ -142,6 +150,7 @@ module eventGrid 'app/eventgrid.bicep' = {
     location: location
     tags: tags
     storageAccountId: storage.outputs.id
+    alertEmailAddress: alertEmailAddress
   }
 }
 
@@ -151,10 +160,12 @@ module uploadEvents 'app/upload-events.bicep' = if (uploadEventsEnabled) {
   params: {
     systemTopicName: systemTopicName
     functionAppName: functionAppName
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
   }
+  // The code must run (the key) and the topic's identity must hold its dead-letter role.
   dependsOn: [
     api
-    eventGrid
+    rbac
   ]
 }
 

@@ -3,12 +3,16 @@
 //
 // The function app's identity: Contributor-level roles on the media account (blobs only in the
 // pipeline's containers), what the Functions host needs on its own account, and telemetry publishing.
+// The Event Grid system topic's identity: writing dead-lettered events into their container.
 
 @description('Name of the media storage account.')
 param mediaStorageAccountName string
 
 @description('Blob containers of the pipeline on the media account (uploads, approved, quarantine).')
 param mediaContainerNames string[]
+
+@description('Blob container on the media account that receives dead-lettered upload events.')
+param deadLetterContainerName string
 
 @description('Name of the Functions host\'s storage account (AzureWebJobsStorage).')
 param hostStorageAccountName string
@@ -18,6 +22,9 @@ param applicationInsightsName string
 
 @description('Name of the function app\'s user-assigned identity.')
 param identityName string
+
+@description('Name of the Event Grid system topic of the media account.')
+param systemTopicName string
 
 // Storage Blob Data Owner
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -45,6 +52,10 @@ resource mediaAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = 
         name: containerName
       }
     ]
+
+    resource deadLetterContainer 'containers' existing = {
+      name: deadLetterContainerName
+    }
   }
 }
 
@@ -56,8 +67,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: systemTopicName
+}
+
 // Media account. Blob Data Contributor on each pipeline container (read, write, delete, server-side
-// copy; nothing on the account itself).
+// copy; nothing on the dead-letter container or on the account itself).
 resource mediaBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (containerName, i) in mediaContainerNames: {
     name: guid(mediaAccount::blobService::mediaContainers[i].id, identity.id, storageBlobDataContributor)
@@ -139,5 +154,17 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+  }
+}
+
+// The system topic's own identity writes events it could not deliver to the dead-letter container,
+// and nowhere else (Event Grid passes the storage firewall as a trusted service with it).
+resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(mediaAccount::blobService::deadLetterContainer.id, systemTopic.id, storageBlobDataContributor)
+  scope: mediaAccount::blobService::deadLetterContainer
+  properties: {
+    principalId: systemTopic.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
   }
 }

@@ -1,6 +1,7 @@
-// The media storage account: the uploads, approved and quarantine containers, the consent, items and
-// runs tables and the redact and rescreen queues. The Functions host keeps its own state in another
-// account (host-storage.bicep), so nobody needs more than Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
+// The media storage account: the uploads, approved and quarantine containers, the dead-letter container
+// of the upload events, the consent, items and runs tables and the redact and rescreen queues. The
+// Functions host keeps its own state in another account (host-storage.bicep), so nobody needs more than
+// Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
 // Every read, write and delete of its blobs, tables and queues is logged to Log Analytics.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
@@ -15,10 +16,17 @@ param tags object
 @description('Blob containers of the pipeline (uploads, approved, quarantine).')
 param mediaContainerNames string[]
 
+@description('Blob container Event Grid writes the upload events it could not deliver to.')
+param deadLetterContainerName string
+
 @description('Days a deleted blob or container can be restored.')
 @minValue(1)
 @maxValue(365)
 param softDeleteRetentionDays int = 7
+
+@description('Days a dead-lettered upload event is kept (it names the upload; the upload itself stays in uploads).')
+@minValue(1)
+param deadLetterRetentionDays int = 30
 
 @description('Resource ID of the Log Analytics workspace that receives the storage logs.')
 param logAnalyticsWorkspaceId string
@@ -124,6 +132,14 @@ resource mediaContainers 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 ]
 
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deadLetterContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01-01' = {
   parent: account
   name: 'default'
@@ -147,6 +163,29 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01
               version: {
                 delete: {
                   daysAfterCreationGreaterThan: 0
+                }
+              }
+            }
+          }
+        }
+        {
+          // A dead-lettered event names an upload (school and file name): keep it no longer than needed.
+          name: 'delete-old-dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${deadLetterContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: deadLetterRetentionDays
                 }
               }
             }
@@ -216,3 +255,4 @@ output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
+output deadLetterContainerName string = deadLetterContainer.name

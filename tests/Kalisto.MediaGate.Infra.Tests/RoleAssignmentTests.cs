@@ -13,9 +13,11 @@ public sealed class RoleAssignmentTests(BicepBuild build)
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
     private const string AppIdentity = "[reference('identity').principalId]";
+    private const string TopicIdentity = "[reference('systemTopic', '2025-02-15', 'full').identity.principalId]";
     private const string MediaAccount = "[resourceId('Microsoft.Storage/storageAccounts', parameters('mediaStorageAccountName'))]";
     private const string HostAccount = "[resourceId('Microsoft.Storage/storageAccounts', parameters('hostStorageAccountName'))]";
     private const string MediaContainers = "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('mediaStorageAccountName'), 'default', parameters('mediaContainerNames')[copyIndex()])]";
+    private const string DeadLetterContainer = "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('mediaStorageAccountName'), 'default', parameters('deadLetterContainerName'))]";
 
     private ArmTemplate Rbac => build.Main.Module("rbac");
 
@@ -31,7 +33,7 @@ public sealed class RoleAssignmentTests(BicepBuild build)
         Assert.Equal(
             [(MediaAccount, StorageTableDataContributor), (MediaAccount, StorageQueueDataContributor), (MediaContainers, StorageBlobDataContributor)],
             onMedia);
-        // The blob role loops once per pipeline container: uploads, approved, quarantine.
+        // The blob role loops once per pipeline container: uploads, approved, quarantine, not the dead letters.
         var blobRole = Rbac.OfType("Microsoft.Authorization/roleAssignments").Single(assignment => ArmTemplate.Str(assignment, "scope") == MediaContainers);
         Assert.Equal("[length(parameters('mediaContainerNames'))]", ArmTemplate.Str(blobRole, "copy.count"));
         Assert.Equal("[variables('mediaContainerNames')]", Rbac.PassedParameter("mediaContainerNames"));
@@ -83,16 +85,28 @@ public sealed class RoleAssignmentTests(BicepBuild build)
     }
 
     [Fact]
-    public void Roles_go_to_the_function_apps_identity_and_nothing_else_is_granted_anywhere()
+    public void The_system_topics_identity_may_write_only_into_the_dead_letter_container()
+    {
+        var topic = Assignments(TopicIdentity).ToList();
+
+        Assert.Equal([(DeadLetterContainer, StorageBlobDataContributor)], topic.Select(assignment => (assignment.Scope, assignment.Role)));
+        Assert.Equal("[parameters('systemTopicName')]", ArmTemplate.Str(Rbac.Root, "resources.systemTopic.name"));
+        Assert.Equal(build.Main.Module("eventgrid").PassedParameter("name"), Rbac.PassedParameter("systemTopicName"));
+        Assert.Equal(build.Main.Module("storage").PassedParameter("deadLetterContainerName"), Rbac.PassedParameter("deadLetterContainerName"));
+    }
+
+    [Fact]
+    public void Roles_go_to_the_two_identities_and_nothing_else_is_granted_anywhere()
     {
         var assignments = Rbac.OfType("Microsoft.Authorization/roleAssignments");
 
-        // Three per-account roles on each account (one of them looped over the media containers) and telemetry.
-        Assert.Equal(7, assignments.Count);
+        // Three per-account roles on each account (one of them looped over the media containers),
+        // telemetry, and the topic's dead-letter role.
+        Assert.Equal(8, assignments.Count);
         Assert.All(assignments, assignment =>
         {
             Assert.Equal("ServicePrincipal", ArmTemplate.Str(assignment, "properties.principalType"));
-            Assert.Equal(AppIdentity, ArmTemplate.Str(assignment, "properties.principalId"));
+            Assert.Contains(ArmTemplate.Str(assignment, "properties.principalId"), new[] { AppIdentity, TopicIdentity });
         });
         Assert.Equal("[parameters('identityName')]", ArmTemplate.Str(Rbac.Root, "resources.identity.name"));
         Assert.Equal(build.Main.Module("identity").PassedParameter("name"), Rbac.PassedParameter("identityName"));

@@ -76,6 +76,19 @@ public sealed partial class StorageAccountTests(BicepBuild build)
     }
 
     [Fact]
+    public void Dead_lettered_events_are_deleted_after_their_retention_and_nothing_else_is()
+    {
+        var baseBlobRules = LifecycleRules().Where(rule => rule["definition"]!["actions"]!["baseBlob"] is not null).ToList();
+
+        var rule = Assert.Single(baseBlobRules);
+        Assert.True(rule["enabled"]!.GetValue<bool>());
+        Assert.Equal(["[format('{0}/', parameters('deadLetterContainerName'))]"], ArmTemplate.Strings(rule["definition"]!["filters"]!["prefixMatch"]));
+        Assert.Equal("[parameters('deadLetterRetentionDays')]",
+            ArmTemplate.Str(rule, "definition.actions.baseBlob.delete.daysAfterModificationGreaterThan"));
+        Assert.True(Storage.ParameterDefault("deadLetterRetentionDays")!.GetValue<int>() >= 1);
+    }
+
+    [Fact]
     public void Media_containers_tables_and_queues_are_created()
     {
         Assert.Equal(["approved", "quarantine", "uploads"],
@@ -84,6 +97,17 @@ public sealed partial class StorageAccountTests(BicepBuild build)
             LoopedNames("Microsoft.Storage/storageAccounts/tableServices/tables").Order());
         Assert.Equal(["redact", "rescreen"],
             LoopedNames("Microsoft.Storage/storageAccounts/queueServices/queues").Order());
+    }
+
+    [Fact]
+    public void Dead_letter_container_is_on_the_media_account()
+    {
+        var container = Storage.OfType("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Single(c => ArmTemplate.Str(c, "name")!.Contains("parameters('deadLetterContainerName')", StringComparison.Ordinal));
+
+        Assert.Equal("None", ArmTemplate.Str(container, "properties.publicAccess"));
+        Assert.Equal("[variables('deadLetterContainerName')]", Storage.PassedParameter("deadLetterContainerName"));
+        Assert.Equal("deadletter", ArmTemplate.Str(build.Main.Variables, "deadLetterContainerName"));
     }
 
     [Fact]

@@ -48,6 +48,11 @@ public sealed partial class ArmTemplate(JsonObject root, JsonObject? moduleParam
             && Str(resource, "type") == "Microsoft.Resources/deployments" && Str(resource, "name") == name).Key
         : name;
 
+    /// <summary>Whether <paramref name="resource"/> of this template waits for module deployment <paramref name="module"/>.</summary>
+    public bool DependsOnModule(JsonObject resource, string module) => Strings(resource["dependsOn"]).Any(dependency =>
+        dependency == ModuleSymbol(module)
+        || dependency.EndsWith($"'Microsoft.Resources/deployments', '{module}')]", StringComparison.Ordinal));
+
     /// <summary>Whether <paramref name="expression"/> is exactly output <paramref name="output"/> of module <paramref name="module"/>.</summary>
     public bool ReadsModuleOutput(string? expression, string module, string output) => Root["resources"] is JsonObject
         ? expression == $"[reference('{ModuleSymbol(module)}').outputs.{output}.value]"
