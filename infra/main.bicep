@@ -1,6 +1,8 @@
 // Kalisto MediaGate on Azure: `azd up` provisions this, then deploys the function app.
 targetScope = 'subscription'
 
+import { ipRangeList, networkSettingsProblem } from 'app/network.bicep'
+
 @minLength(1)
 @maxLength(64)
 @description('Name of the azd environment; with the subscription and region it seeds every resource name.')
@@ -24,6 +26,12 @@ param uploadEventsEnabled bool = false
 @description('E-mail address told when an upload event is dead-lettered or dropped; empty: the alerts show in the Azure portal only.')
 param alertEmailAddress string = ''
 
+@description('Public IP addresses and CIDR ranges, comma-separated, that may reach the media storage account (people working with it from outside Azure). Empty, with no appSubnetId: every network may (each caller still needs an Entra ID role). Needs appSubnetId.')
+param storageAllowedIpRanges string = ''
+
+@description('Resource ID of a subnet delegated to Microsoft.App/environments, with the Microsoft.Storage service endpoint, in the same region: the function app joins it and the media storage account then takes traffic only from it, from storageAllowedIpRanges and from trusted Azure services. Empty: no virtual network.')
+param appSubnetId string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -36,6 +44,8 @@ var mediaContainerNames = [
   'quarantine'
 ]
 var deadLetterContainerName = 'deadletter'
+var allowedIpRanges = ipRangeList(storageAllowedIpRanges)
+var networkProblem = networkSettingsProblem(allowedIpRanges, appSubnetId)
 var identityName = 'id-api-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var hostStorageAccountName = 'stfunc${resourceToken}'
@@ -81,6 +91,8 @@ module storage 'app/storage.bicep' = {
     mediaContainerNames: mediaContainerNames
     deadLetterContainerName: deadLetterContainerName
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    allowedIpRanges: empty(networkProblem) ? allowedIpRanges : fail(networkProblem)
+    appSubnetId: appSubnetId
   }
 }
 
@@ -135,6 +147,7 @@ module api 'app/api.bicep' = {
     mediaTableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerUrl: hostStorage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
+    appSubnetId: appSubnetId
   }
   // The host must be able to reach its storage and deployment container when it first starts.
   dependsOn: [

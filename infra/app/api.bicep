@@ -42,6 +42,9 @@ param mediaTableEndpoint string
 @description('URL of the container, on the host account, Flex Consumption deploys code packages from.')
 param deploymentContainerUrl string
 
+@description('Resource ID of a subnet (delegated to Microsoft.App/environments) the app joins for its outbound traffic; empty: none.')
+param appSubnetId string = ''
+
 @description('Application Insights connection string (identifies the component; no key).')
 param applicationInsightsConnectionString string
 
@@ -86,6 +89,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

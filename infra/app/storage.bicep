@@ -4,6 +4,8 @@
 // Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
 // Every read, write and delete of its blobs, tables and queues is logged to Log Analytics.
 
+import { mediaNetworkAcls } from 'network.bicep'
+
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 param name string
 
@@ -30,6 +32,12 @@ param deadLetterRetentionDays int = 30
 
 @description('Resource ID of the Log Analytics workspace that receives the storage logs.')
 param logAnalyticsWorkspaceId string
+
+@description('Public IP addresses and CIDR ranges that may reach the account; empty with no appSubnetId: every network.')
+param allowedIpRanges string[]
+
+@description('Resource ID of the subnet the function app is integrated with; empty: none.')
+param appSubnetId string
 
 var tableNames = [
   'consent'
@@ -76,10 +84,7 @@ resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
+    networkAcls: mediaNetworkAcls(allowedIpRanges, appSubnetId)
     encryption: {
       keySource: 'Microsoft.Storage'
       services: {
