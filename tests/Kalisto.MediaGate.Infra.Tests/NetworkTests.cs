@@ -15,20 +15,20 @@ public sealed class NetworkTests(BicepBuild build)
 
     // Every case in one build-params run (each run of the CLI takes seconds; the build keeps the result).
     private JsonObject Evaluated => build.EvaluateFunctions(
-                    "app/network.bicep",
-                    ["ipRangeList", "networkSettingsProblem", "mediaNetworkAcls"],
-                    new Dictionary<string, string>
-                    {
-                        ["open"] = "mediaNetworkAcls([], '')",
-                        ["rangesAndSubnet"] = $"mediaNetworkAcls(['203.0.113.0/24', '198.51.100.7'], '{Subnet}')",
-                        ["subnetOnly"] = $"mediaNetworkAcls([], '{Subnet}')",
-                        ["listed"] = "ipRangeList(' 203.0.113.0/24, ,198.51.100.7/32 ,')",
-                        ["listedNone"] = "ipRangeList('')",
-                        ["problemRangesWithoutSubnet"] = "networkSettingsProblem(['203.0.113.0/24'], '')",
-                        ["problemRangesWithSubnet"] = $"networkSettingsProblem(['203.0.113.0/24'], '{Subnet}')",
-                        ["problemNone"] = "networkSettingsProblem([], '')",
-                        ["problemSubnetOnly"] = $"networkSettingsProblem([], '{Subnet}')",
-                    });
+        "app/network.bicep",
+        ["ipRangeList", "networkSettingsProblem", "mediaNetworkAcls"],
+        new Dictionary<string, string>
+        {
+            ["open"] = "mediaNetworkAcls([], '')",
+            ["rangesAndSubnet"] = $"mediaNetworkAcls(['203.0.113.0/24', '198.51.100.7'], '{Subnet}')",
+            ["subnetOnly"] = $"mediaNetworkAcls([], '{Subnet}')",
+            ["listed"] = "ipRangeList(' 203.0.113.0/24, ,198.51.100.7/32 ,')",
+            ["listedNone"] = "ipRangeList('')",
+            ["problemRangesWithoutSubnet"] = "networkSettingsProblem(['203.0.113.0/24'], '')",
+            ["problemRangesWithSubnet"] = $"networkSettingsProblem(['203.0.113.0/24'], '{Subnet}')",
+            ["problemNone"] = "networkSettingsProblem([], '')",
+            ["problemSubnetOnly"] = $"networkSettingsProblem([], '{Subnet}')",
+        });
 
     [Fact]
     public void Without_ranges_or_subnet_the_media_account_takes_every_network()
