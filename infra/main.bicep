@@ -1,6 +1,8 @@
 // Kalisto MediaGate on Azure: `azd up` provisions this, then deploys the function app.
 targetScope = 'subscription'
 
+import { ipRangeList, networkSettingsProblem } from 'app/network.bicep'
+
 @minLength(1)
 @maxLength(64)
 @description('Name of the azd environment; with the subscription and region it seeds every resource name.')
@@ -21,13 +23,32 @@ param resourceGroupName string = ''
 @description('Subscribe ScreenUpload to upload events here. Needs deployed code (the blobs_extension key); the postdeploy hook does it on the first `azd up`.')
 param uploadEventsEnabled bool = false
 
+@description('E-mail address told when an upload event is dead-lettered or dropped; empty: the alerts show in the Azure portal only.')
+param alertEmailAddress string = ''
+
+@description('Public IP addresses and CIDR ranges, comma-separated, that may reach the media storage account (people working with it from outside Azure). Empty, with no appSubnetId: every network may (each caller still needs an Entra ID role). Needs appSubnetId.')
+param storageAllowedIpRanges string = ''
+
+@description('Resource ID of a subnet delegated to Microsoft.App/environments, with the Microsoft.Storage service endpoint, in the same region: the function app joins it and the media storage account then takes traffic only from it, from storageAllowedIpRanges and from trusted Azure services. Empty: no virtual network.')
+param appSubnetId string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
 }
 var deploymentContainerName = 'app-package'
+// The pipeline's containers on the media account; the function app's blob role covers these only.
+var mediaContainerNames = [
+  'uploads'
+  'approved'
+  'quarantine'
+]
+var deadLetterContainerName = 'deadletter'
+var allowedIpRanges = ipRangeList(storageAllowedIpRanges)
+var networkProblem = networkSettingsProblem(allowedIpRanges, appSubnetId)
 var identityName = 'id-api-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
+var hostStorageAccountName = 'stfunc${resourceToken}'
 var applicationInsightsName = 'appi-${resourceToken}'
 var functionAppName = 'func-${resourceToken}'
 var systemTopicName = 'evgt-${resourceToken}'
@@ -48,17 +69,6 @@ module identity 'app/identity.bicep' = {
   }
 }
 
-module storage 'app/storage.bicep' = {
-  name: 'storage'
-  scope: rg
-  params: {
-    name: storageAccountName
-    location: location
-    tags: tags
-    deploymentContainerName: deploymentContainerName
-  }
-}
-
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
   scope: rg
@@ -70,18 +80,52 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
+// The app's data: media, register, items, queues.
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    mediaContainerNames: mediaContainerNames
+    deadLetterContainerName: deadLetterContainerName
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    allowedIpRanges: empty(networkProblem) ? allowedIpRanges : fail(networkProblem)
+    appSubnetId: appSubnetId
+  }
+}
+
+// The Functions host's own state and the code packages (AzureWebJobsStorage).
+module hostStorage 'app/host-storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    name: hostStorageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
   params: {
-    storageAccountName: storageAccountName
+    mediaStorageAccountName: storageAccountName
+    mediaContainerNames: mediaContainerNames
+    deadLetterContainerName: deadLetterContainerName
+    hostStorageAccountName: hostStorageAccountName
     applicationInsightsName: applicationInsightsName
     identityName: identityName
+    systemTopicName: systemTopicName
   }
   dependsOn: [
     identity
     storage
+    hostStorage
     monitoring
+    eventGrid
   ]
 }
 
@@ -95,11 +139,15 @@ module api 'app/api.bicep' = {
     tags: tags
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    blobEndpoint: storage.outputs.blobEndpoint
-    queueEndpoint: storage.outputs.queueEndpoint
-    tableEndpoint: storage.outputs.tableEndpoint
-    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    hostBlobEndpoint: hostStorage.outputs.blobEndpoint
+    hostQueueEndpoint: hostStorage.outputs.queueEndpoint
+    hostTableEndpoint: hostStorage.outputs.tableEndpoint
+    mediaBlobEndpoint: storage.outputs.blobEndpoint
+    mediaQueueEndpoint: storage.outputs.queueEndpoint
+    mediaTableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerUrl: hostStorage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
+    appSubnetId: appSubnetId
   }
   // The host must be able to reach its storage and deployment container when it first starts.
   dependsOn: [
@@ -115,6 +163,7 @@ module eventGrid 'app/eventgrid.bicep' = {
     location: location
     tags: tags
     storageAccountId: storage.outputs.id
+    alertEmailAddress: alertEmailAddress
   }
 }
 
@@ -124,10 +173,12 @@ module uploadEvents 'app/upload-events.bicep' = if (uploadEventsEnabled) {
   params: {
     systemTopicName: systemTopicName
     functionAppName: functionAppName
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
   }
+  // The code must run (the key) and the topic's identity must hold its dead-letter role.
   dependsOn: [
     api
-    eventGrid
+    rbac
   ]
 }
 
@@ -136,6 +187,8 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
+output AZURE_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.workspaceCustomerId
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output AZURE_FUNCTION_URI string = api.outputs.uri
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name

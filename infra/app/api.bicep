@@ -1,6 +1,7 @@
 // The MediaGate function app on a Flex Consumption (FC1) plan, running as the user-assigned
-// identity. Storage connections are identity-based (service URIs + client ID, no keys); code
-// packages come from a blob container read with the same identity.
+// identity. Storage connections are identity-based (service URIs + client ID, no keys): the host's
+// own (AzureWebJobsStorage) on the host account, the app's data (MediaStorage) on the media account.
+// Code packages come from a blob container on the host account, read with the same identity.
 
 @description('Name of the function app.')
 param name string
@@ -20,17 +21,29 @@ param identityId string
 @description('Client ID of that identity.')
 param identityClientId string
 
-@description('Blob endpoint of the storage account (https://<account>.blob.core.windows.net/).')
-param blobEndpoint string
+@description('Blob endpoint of the Functions host\'s storage account (https://<account>.blob.core.windows.net/).')
+param hostBlobEndpoint string
 
-@description('Queue endpoint of the storage account.')
-param queueEndpoint string
+@description('Queue endpoint of the Functions host\'s storage account.')
+param hostQueueEndpoint string
 
-@description('Table endpoint of the storage account.')
-param tableEndpoint string
+@description('Table endpoint of the Functions host\'s storage account.')
+param hostTableEndpoint string
 
-@description('URL of the container Flex Consumption deploys code packages from.')
+@description('Blob endpoint of the media storage account.')
+param mediaBlobEndpoint string
+
+@description('Queue endpoint of the media storage account.')
+param mediaQueueEndpoint string
+
+@description('Table endpoint of the media storage account.')
+param mediaTableEndpoint string
+
+@description('URL of the container, on the host account, Flex Consumption deploys code packages from.')
 param deploymentContainerUrl string
+
+@description('Resource ID of a subnet (delegated to Microsoft.App/environments) the app joins for its outbound traffic; empty: none.')
+param appSubnetId string = ''
 
 @description('Application Insights connection string (identifies the component; no key).')
 param applicationInsightsConnectionString string
@@ -76,6 +89,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -108,15 +122,16 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   name: 'appsettings'
   properties: {
     // Identity-based connections: service URIs and the identity to use, no account key. The host's
-    // own storage (AzureWebJobsStorage) and the media (MediaStorage) share one account.
-    AzureWebJobsStorage__blobServiceUri: blobEndpoint
-    AzureWebJobsStorage__queueServiceUri: queueEndpoint
-    AzureWebJobsStorage__tableServiceUri: tableEndpoint
+    // own storage (AzureWebJobsStorage) has an account of its own; everything the functions read and
+    // write, the ScreenUpload trigger's uploads included, goes through MediaStorage.
+    AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: hostQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: hostTableEndpoint
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
-    MediaStorage__blobServiceUri: blobEndpoint
-    MediaStorage__queueServiceUri: queueEndpoint
-    MediaStorage__tableServiceUri: tableEndpoint
+    MediaStorage__blobServiceUri: mediaBlobEndpoint
+    MediaStorage__queueServiceUri: mediaQueueEndpoint
+    MediaStorage__tableServiceUri: mediaTableEndpoint
     MediaStorage__credential: 'managedidentity'
     MediaStorage__clientId: identityClientId
     // Telemetry is accepted only with an Entra ID token of this identity.

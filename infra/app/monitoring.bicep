@@ -44,6 +44,9 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output applicationInsightsName string = applicationInsights.name
+output workspaceId string = workspace.id
+// The workspace ID `az monitor log-analytics query --workspace` takes (not a secret).
+output workspaceCustomerId string = workspace.properties.customerId
 // The connection string holds the instrumentation key and the ingestion endpoint, which identify
 // the component; with local authentication off it grants nothing without an Entra ID token.
 output connectionString string = applicationInsights.properties.ConnectionString

@@ -1,6 +1,10 @@
-// The media storage account: upload, approved and quarantine containers, the register and audit
-// tables, the work queues, and the container Flex Consumption deploys code packages from.
-// Keys are off: every caller authenticates with Microsoft Entra ID.
+// The media storage account: the uploads, approved and quarantine containers, the dead-letter container
+// of the upload events, the consent, items and runs tables and the redact and rescreen queues. The
+// Functions host keeps its own state in another account (host-storage.bicep), so nobody needs more than
+// Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
+// Every read, write and delete of its blobs, tables and queues is logged to Log Analytics.
+
+import { mediaNetworkAcls } from 'network.bicep'
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 param name string
@@ -11,23 +15,29 @@ param location string
 @description('Tags for the account.')
 param tags object
 
-@description('Blob container that holds the function app\'s deployment packages.')
-param deploymentContainerName string
+@description('Blob containers of the pipeline (uploads, approved, quarantine).')
+param mediaContainerNames string[]
+
+@description('Blob container Event Grid writes the upload events it could not deliver to.')
+param deadLetterContainerName string
 
 @description('Days a deleted blob or container can be restored.')
 @minValue(1)
 @maxValue(365)
 param softDeleteRetentionDays int = 7
 
-@description('Days after which previous blob versions are deleted for good.')
+@description('Days a dead-lettered upload event is kept (it names the upload; the upload itself stays in uploads).')
 @minValue(1)
-param previousVersionRetentionDays int = 30
+param deadLetterRetentionDays int = 30
 
-var mediaContainerNames = [
-  'uploads'
-  'approved'
-  'quarantine'
-]
+@description('Resource ID of the Log Analytics workspace that receives the storage logs.')
+param logAnalyticsWorkspaceId string
+
+@description('Public IP addresses and CIDR ranges that may reach the account; empty with no appSubnetId: every network.')
+param allowedIpRanges string[]
+
+@description('Resource ID of the subnet the function app is integrated with; empty: none.')
+param appSubnetId string
 
 var tableNames = [
   'consent'
@@ -39,6 +49,22 @@ var tableNames = [
 var queueNames = [
   'redact'
   'rescreen'
+]
+
+// Who read, wrote or deleted what, and when (caller object ID, IP address, operation, object).
+var auditLogs = [
+  {
+    category: 'StorageRead'
+    enabled: true
+  }
+  {
+    category: 'StorageWrite'
+    enabled: true
+  }
+  {
+    category: 'StorageDelete'
+    enabled: true
+  }
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -58,10 +84,7 @@ resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
+    networkAcls: mediaNetworkAcls(allowedIpRanges, appSubnetId)
     encryption: {
       keySource: 'Microsoft.Storage'
       services: {
@@ -88,7 +111,11 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
   parent: account
   name: 'default'
   properties: {
-    isVersioningEnabled: true
+    // No versions: a copy that leaves approved must not stay readable as a previous version to whoever
+    // may read approved. The pipeline never needs one: every write is conditional on an ETag.
+    isVersioningEnabled: false
+    // A deleted blob (and an overwritten one, as a snapshot) can be restored for a while; soft-deleted
+    // data cannot be read without restoring it first, which takes a write role.
     deleteRetentionPolicy: {
       enabled: true
       days: softDeleteRetentionDays
@@ -110,16 +137,14 @@ resource mediaContainers 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 ]
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
-  name: deploymentContainerName
+  name: deadLetterContainerName
   properties: {
     publicAccess: 'None'
   }
 }
 
-// Versioning keeps the previous content of every overwritten or deleted blob. Previous versions of
-// media are personal data with no purpose after a while: delete them after the retention period.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01-01' = {
   parent: account
   name: 'default'
@@ -127,7 +152,10 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01
     policy: {
       rules: [
         {
-          name: 'delete-previous-versions'
+          // Versioning is off, but versions kept while an earlier deployment had it on survive that, and
+          // would stay readable to every holder of a read role on their container (withdrawn approved
+          // copies included): delete them at the policy's next run (about once a day).
+          name: 'delete-leftover-versions'
           enabled: true
           type: 'Lifecycle'
           definition: {
@@ -139,7 +167,30 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01
             actions: {
               version: {
                 delete: {
-                  daysAfterCreationGreaterThan: previousVersionRetentionDays
+                  daysAfterCreationGreaterThan: 0
+                }
+              }
+            }
+          }
+        }
+        {
+          // A dead-lettered event names an upload (school and file name): keep it no longer than needed.
+          name: 'delete-old-dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${deadLetterContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: deadLetterRetentionDays
                 }
               }
             }
@@ -177,9 +228,36 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-
   }
 ]
 
+resource blobAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: auditLogs
+  }
+}
+
+resource tableAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: auditLogs
+  }
+}
+
+resource queueAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: auditLogs
+  }
+}
+
 output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
-output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+output deadLetterContainerName string = deadLetterContainer.name

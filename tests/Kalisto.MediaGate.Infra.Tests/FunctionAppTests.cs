@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Kalisto.MediaGate.Infra.Tests.Support;
 
 namespace Kalisto.MediaGate.Infra.Tests;
 
 [Collection(BicepBuildCollection.Name)]
-public sealed class FunctionAppTests(BicepBuild build)
+public sealed partial class FunctionAppTests(BicepBuild build)
 {
     private ArmTemplate Api => build.Main.Module("api");
 
@@ -46,15 +47,15 @@ public sealed class FunctionAppTests(BicepBuild build)
     }
 
     [Theory]
-    [InlineData("AzureWebJobsStorage")]
-    [InlineData("MediaStorage")]
-    public void Storage_connection_is_identity_based(string connection)
+    [InlineData("AzureWebJobsStorage", "host")]
+    [InlineData("MediaStorage", "media")]
+    public void Storage_connection_is_identity_based(string connection, string account)
     {
         var settings = AppSettings;
 
-        Assert.Equal("[parameters('blobEndpoint')]", ArmTemplate.Str(settings, $"{connection}__blobServiceUri"));
-        Assert.Equal("[parameters('queueEndpoint')]", ArmTemplate.Str(settings, $"{connection}__queueServiceUri"));
-        Assert.Equal("[parameters('tableEndpoint')]", ArmTemplate.Str(settings, $"{connection}__tableServiceUri"));
+        Assert.Equal($"[parameters('{account}BlobEndpoint')]", ArmTemplate.Str(settings, $"{connection}__blobServiceUri"));
+        Assert.Equal($"[parameters('{account}QueueEndpoint')]", ArmTemplate.Str(settings, $"{connection}__queueServiceUri"));
+        Assert.Equal($"[parameters('{account}TableEndpoint')]", ArmTemplate.Str(settings, $"{connection}__tableServiceUri"));
         Assert.Equal("managedidentity", ArmTemplate.Str(settings, $"{connection}__credential"));
         Assert.Equal("[parameters('identityClientId')]", ArmTemplate.Str(settings, $"{connection}__clientId"));
         Assert.Null(settings[connection]);
@@ -74,14 +75,41 @@ public sealed class FunctionAppTests(BicepBuild build)
     }
 
     [Theory]
-    [InlineData("blobEndpoint", "blob")]
-    [InlineData("queueEndpoint", "queue")]
-    [InlineData("tableEndpoint", "table")]
-    public void Service_uris_are_the_media_storage_accounts_endpoints(string parameter, string service)
+    [InlineData("host", "host-storage", "blob")]
+    [InlineData("host", "host-storage", "queue")]
+    [InlineData("host", "host-storage", "table")]
+    [InlineData("media", "storage", "blob")]
+    [InlineData("media", "storage", "queue")]
+    [InlineData("media", "storage", "table")]
+    public void Service_uris_are_the_endpoints_of_their_storage_account(string account, string module, string service)
     {
-        Assert.Contains("'storage'", Api.PassedParameter(parameter), StringComparison.Ordinal);
-        Assert.Contains($"outputs.{parameter}.value", Api.PassedParameter(parameter), StringComparison.Ordinal);
-        Assert.EndsWith($".primaryEndpoints.{service}]", ArmTemplate.Str(build.Main.Module("storage").Outputs, $"{parameter}.value"), StringComparison.Ordinal);
+        var parameter = $"{account}{char.ToUpperInvariant(service[0])}{service[1..]}Endpoint";
+
+        Assert.True(build.Main.ReadsModuleOutput(Api.PassedParameter(parameter), module, $"{service}Endpoint"), Api.PassedParameter(parameter));
+        Assert.EndsWith($".primaryEndpoints.{service}]", ArmTemplate.Str(build.Main.Module(module).Outputs, $"{service}Endpoint.value"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Code_packages_come_from_the_deployment_container_on_the_host_account()
+    {
+        Assert.True(build.Main.ReadsModuleOutput(Api.PassedParameter("deploymentContainerUrl"), "host-storage", "deploymentContainerUrl"), Api.PassedParameter("deploymentContainerUrl"));
+        Assert.Equal("[parameters('deploymentContainerUrl')]", ArmTemplate.Str(Site, "properties.functionAppConfig.deployment.storage.value"));
+    }
+
+    [Fact]
+    public void Every_trigger_of_the_functions_reads_the_media_account()
+    {
+        // The host settings (AzureWebJobsStorage) point at the host account: a trigger without a
+        // connection, or with that one, would watch the wrong account.
+        var functions = Path.Combine(BicepBuild.RepositoryRoot(), "functions", "Kalisto.MediaGate.Functions");
+        var sources = Directory.EnumerateFiles(functions, "*.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText)
+            .ToList();
+        var storageTriggers = sources.SelectMany(source => StorageTrigger().Matches(source)).Select(match => match.Value).ToList();
+
+        Assert.Contains(storageTriggers, trigger => trigger.StartsWith("[BlobTrigger(\"uploads/", StringComparison.Ordinal) && trigger.Contains("Source = BlobTriggerSource.EventGrid", StringComparison.Ordinal));
+        Assert.All(storageTriggers, trigger => Assert.Contains("Connection = \"MediaStorage\"", trigger, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -109,4 +137,7 @@ public sealed class FunctionAppTests(BicepBuild build)
         Assert.Equal(2, policies.Count);
         Assert.All(policies, policy => Assert.False(policy["properties"]!["allow"]!.GetValue<bool>()));
     }
+
+    [GeneratedRegex(@"\[(Blob|Queue|Table)Trigger\([^\]]*\)\]")]
+    private static partial Regex StorageTrigger();
 }

@@ -25,4 +25,13 @@ public sealed class MonitoringTests(BicepBuild build)
             ArmTemplate.Str(component, "properties.WorkspaceResourceId"));
         Assert.Equal("PerGB2018", ArmTemplate.Str(workspace, "properties.sku.name"));
     }
+
+    [Fact]
+    public void The_workspace_id_for_queries_is_recorded_by_azd()
+    {
+        Assert.Equal("[reference(resourceId('Microsoft.OperationalInsights/workspaces', parameters('logAnalyticsName')), '2023-09-01').customerId]",
+            ArmTemplate.Str(Monitoring.Outputs, "workspaceCustomerId.value"));
+        var recorded = ArmTemplate.Str(build.Main.Outputs, "AZURE_LOG_ANALYTICS_WORKSPACE_ID.value");
+        Assert.True(build.Main.ReadsModuleOutput(recorded, "monitoring", "workspaceCustomerId"), recorded);
+    }
 }

@@ -14,6 +14,13 @@ public sealed partial class TemplateTests(BicepBuild build)
     }
 
     [Fact]
+    public void Upload_events_template_compiles_on_its_own_without_errors_or_linter_warnings()
+    {
+        Assert.True(build.UploadEventsBuild.ExitCode == 0, build.UploadEventsBuild.Diagnostics);
+        Assert.True(build.UploadEventsBuild.Diagnostics.Length == 0, build.UploadEventsBuild.Diagnostics);
+    }
+
+    [Fact]
     public void No_storage_key_or_sas_appears_anywhere_in_the_template()
     {
         Assert.DoesNotContain("AccountKey=", build.Json, StringComparison.OrdinalIgnoreCase);
@@ -44,7 +51,7 @@ public sealed partial class TemplateTests(BicepBuild build)
         var group = main.Single("Microsoft.Resources/resourceGroups");
         Assert.Equal("[variables('tags')]", ArmTemplate.Str(group, "tags"));
 
-        foreach (var variable in new[] { "storageAccountName", "functionAppName", "identityName", "applicationInsightsName", "systemTopicName" })
+        foreach (var variable in new[] { "storageAccountName", "hostStorageAccountName", "functionAppName", "identityName", "applicationInsightsName", "systemTopicName" })
         {
             Assert.Contains("variables('resourceToken')", ArmTemplate.Str(main.Variables, variable), StringComparison.Ordinal);
         }
@@ -61,6 +68,8 @@ public sealed partial class TemplateTests(BicepBuild build)
         Assert.Contains("AZURE_FUNCTION_URI", outputs);
         Assert.Contains("AZURE_RESOURCE_GROUP", outputs);
         Assert.Contains("AZURE_EVENTGRID_SYSTEM_TOPIC_NAME", outputs);
+        Assert.Contains("AZURE_HOST_STORAGE_ACCOUNT_NAME", outputs);
+        Assert.Contains("AZURE_LOG_ANALYTICS_WORKSPACE_ID", outputs);
     }
 
     [GeneratedRegex(@"listKeys\((?>[^()]+|\((?<depth>)|\)(?<-depth>))*(?(depth)(?!))\)", RegexOptions.IgnoreCase)]

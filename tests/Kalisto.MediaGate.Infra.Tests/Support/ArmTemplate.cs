@@ -39,6 +39,27 @@ public sealed partial class ArmTemplate(JsonObject root, JsonObject? moduleParam
         OfType("Microsoft.Resources/deployments").SingleOrDefault(resource => Str(resource, "name") == name)
         ?? throw new InvalidOperationException($"No module deployment named '{name}'.");
 
+    /// <summary>
+    /// How expressions of this template refer to module deployment <paramref name="name"/>: its symbolic
+    /// name where resources have one (language version 2.0), else its name.
+    /// </summary>
+    public string ModuleSymbol(string name) => Root["resources"] is JsonObject symbolic
+        ? symbolic.Single(pair => pair.Value is JsonObject resource
+            && Str(resource, "type") == "Microsoft.Resources/deployments" && Str(resource, "name") == name).Key
+        : name;
+
+    /// <summary>Whether <paramref name="resource"/> of this template waits for module deployment <paramref name="module"/>.</summary>
+    public bool DependsOnModule(JsonObject resource, string module) => Strings(resource["dependsOn"]).Any(dependency =>
+        dependency == ModuleSymbol(module)
+        || dependency.EndsWith($"'Microsoft.Resources/deployments', '{module}')]", StringComparison.Ordinal));
+
+    /// <summary>Whether <paramref name="expression"/> is exactly output <paramref name="output"/> of module <paramref name="module"/>.</summary>
+    public bool ReadsModuleOutput(string? expression, string module, string output) => Root["resources"] is JsonObject
+        ? expression == $"[reference('{ModuleSymbol(module)}').outputs.{output}.value]"
+        : expression is not null
+            && expression.StartsWith("[reference(extensionResourceId(", StringComparison.Ordinal)
+            && expression.EndsWith($"'Microsoft.Resources/deployments', '{module}'), '2025-04-01').outputs.{output}.value]", StringComparison.Ordinal);
+
     /// <summary>The inline template of module <paramref name="name"/>.</summary>
     public ArmTemplate Module(string name)
     {
@@ -52,6 +73,29 @@ public sealed partial class ArmTemplate(JsonObject root, JsonObject? moduleParam
     public string PassedParameter(string name) =>
         moduleParameters?[name]?["value"]?.ToString()
         ?? throw new InvalidOperationException($"The module gets no value for parameter '{name}'.");
+
+    /// <summary>
+    /// The parent's entry for a module parameter as written: <c>{"value": ...}</c>, or one expression
+    /// that makes that object (as Bicep writes a parameter whose value may be a <c>fail()</c>).
+    /// </summary>
+    public string PassedParameterEntry(string name) => moduleParameters?[name] switch
+    {
+        JsonValue expression when expression.TryGetValue(out string? text) => text,
+        JsonNode entry => entry.ToJsonString(),
+        null => throw new InvalidOperationException($"The module gets no value for parameter '{name}'."),
+    };
+
+    /// <summary>The default value of a parameter of this template.</summary>
+    public JsonNode? ParameterDefault(string name) =>
+        (Root["parameters"]?[name] ?? throw new InvalidOperationException($"The template has no parameter '{name}'."))["defaultValue"];
+
+    /// <summary>The user-defined function <paramref name="name"/> (namespace <c>__bicep</c>) of this template.</summary>
+    public JsonObject Function(string name) =>
+        (Root["functions"]?.AsArray() ?? [])
+            .Select(ns => ns!["members"]?[name])
+            .OfType<JsonObject>()
+            .SingleOrDefault()
+        ?? throw new InvalidOperationException($"The template has no function '{name}'.");
 
     /// <summary>
     /// An expression with every <c>variables('x')</c> of a string variable replaced by its quoted

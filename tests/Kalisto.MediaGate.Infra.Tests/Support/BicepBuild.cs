@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Kalisto.MediaGate.Infra.Tests.Support;
 
 /// <summary>
-/// Compiles <c>infra/main.bicep</c> once, with the Bicep CLI that restore downloads, into a temporary
-/// folder, and exposes the ARM JSON. The linter runs with <c>infra/bicepconfig.json</c>.
+/// Compiles <c>infra/main.bicep</c> and <c>infra/app/upload-events.bicep</c> (which the deploy hook
+/// deploys on its own) once, with the Bicep CLI that restore downloads, into a temporary folder, and
+/// exposes the ARM JSON. The linter runs with <c>infra/bicepconfig.json</c>. Exported Bicep functions
+/// can be evaluated with <see cref="EvaluateFunctions"/>.
 /// </summary>
 public sealed class BicepBuild : IDisposable
 {
@@ -14,20 +18,100 @@ public sealed class BicepBuild : IDisposable
 
     public BicepBuild()
     {
-        var bicep = BicepCliPath();
-        var mainBicep = Path.Combine(RepositoryRoot(), "infra", "main.bicep");
-        var output = Path.Combine(_outputDirectory, "main.json");
+        var main = Compile(Path.Combine(InfraDirectory, "main.bicep"), "main.json");
+        ExitCode = main.ExitCode;
+        Diagnostics = main.Diagnostics;
+        Json = main.Json;
+        _main = main.Template;
+        UploadEventsBuild = Compile(Path.Combine(InfraDirectory, "app", "upload-events.bicep"), "upload-events.json");
+    }
 
+    private readonly ArmTemplate? _main;
+
+    public int ExitCode { get; }
+
+    /// <summary>Every error and warning bicep printed for main.bicep (the compiler's and the linter's).</summary>
+    public string Diagnostics { get; }
+
+    /// <summary>The compiled template of main.bicep as text (empty when the build failed).</summary>
+    public string Json { get; }
+
+    /// <summary>The compiled subscription-scope template of <c>main.bicep</c>.</summary>
+    public ArmTemplate Main => _main
+        ?? throw new InvalidOperationException($"bicep build wrote no template (exit code {ExitCode}):\n{Diagnostics}");
+
+    /// <summary><c>upload-events.bicep</c> compiled on its own, as the deploy hook deploys it.</summary>
+    public BicepCompilation UploadEventsBuild { get; }
+
+    /// <summary>The repository's <c>infra</c> folder.</summary>
+    public static string InfraDirectory { get; } = Path.Combine(RepositoryRoot(), "infra");
+
+    /// <summary>
+    /// Evaluates parameter values of a parameters file (<c>using none</c>) that imports
+    /// <paramref name="functions"/> from <paramref name="bicepFile"/> (relative to <c>infra</c>):
+    /// <c>bicep build-params</c> evaluates the expressions, so this runs the real functions.
+    /// </summary>
+    /// <returns>Each parameter's evaluated value, by name (the same file is evaluated once).</returns>
+    public JsonObject EvaluateFunctions(string bicepFile, IEnumerable<string> functions, IReadOnlyDictionary<string, string> parameters)
+    {
+        var key = $"{bicepFile}|{string.Join(",", functions)}|{string.Join("\n", parameters.Select(pair => $"{pair.Key}={pair.Value}"))}";
+        return _evaluations.GetOrAdd(key, _ => new Lazy<JsonObject>(() => Evaluate(bicepFile, functions, parameters))).Value;
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<JsonObject>> _evaluations = new();
+
+    private JsonObject Evaluate(string bicepFile, IEnumerable<string> functions, IReadOnlyDictionary<string, string> parameters)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_outputDirectory, $"params-{Guid.NewGuid():N}")).FullName;
+        var import = Path.GetRelativePath(directory, Path.Combine(InfraDirectory, bicepFile)).Replace('\\', '/');
+        var text = new StringBuilder()
+            .AppendLine("using none")
+            .AppendLine($"import {{ {string.Join(", ", functions)} }} from '{import}'");
+        foreach (var (name, expression) in parameters)
+        {
+            text.AppendLine($"param {name} = {expression}");
+        }
+
+        var file = Path.Combine(directory, "evaluate.bicepparam");
+        File.WriteAllText(file, text.ToString());
+        var (exitCode, stdout, stderr) = Run("build-params", file, "--stdout");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"bicep build-params failed (exit code {exitCode}):\n{stderr}\n{text}");
+        }
+
+        var parametersJson = JsonNode.Parse(stdout)!["parametersJson"]!.GetValue<string>();
+        var evaluated = JsonNode.Parse(parametersJson)!["parameters"]!.AsObject();
+        return new JsonObject(evaluated.Select(pair => KeyValuePair.Create(pair.Key, pair.Value!["value"]?.DeepClone())));
+    }
+
+    public void Dispose() => Directory.Delete(_outputDirectory, recursive: true);
+
+    private BicepCompilation Compile(string bicepFile, string outputName)
+    {
+        var output = Path.Combine(_outputDirectory, outputName);
+        var (exitCode, stdout, stderr) = Run("build", bicepFile, "--outfile", output);
+        var json = File.Exists(output) ? File.ReadAllText(output) : "";
+        return new BicepCompilation(
+            exitCode,
+            (stdout + stderr).Trim(),
+            json,
+            json.Length > 0 ? new ArmTemplate(JsonNode.Parse(json)!.AsObject()) : null);
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments)
+    {
+        var bicep = BicepCliPath();
         var startInfo = new ProcessStartInfo(bicep)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add("build");
-        startInfo.ArgumentList.Add(mainBicep);
-        startInfo.ArgumentList.Add("--outfile");
-        startInfo.ArgumentList.Add(output);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
 
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start {bicep}.");
@@ -36,30 +120,11 @@ public sealed class BicepBuild : IDisposable
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("bicep build did not finish within 3 minutes.");
+            throw new TimeoutException($"bicep {arguments[0]} did not finish within 3 minutes.");
         }
 
-        ExitCode = process.ExitCode;
-        Diagnostics = (stdout.Result + stderr.Result).Trim();
-        Json = File.Exists(output) ? File.ReadAllText(output) : "";
-        _main = Json.Length > 0 ? new ArmTemplate(JsonNode.Parse(Json)!.AsObject()) : null;
+        return (process.ExitCode, stdout.Result, stderr.Result);
     }
-
-    private readonly ArmTemplate? _main;
-
-    public int ExitCode { get; }
-
-    /// <summary>Every error and warning bicep printed (the compiler's and the linter's).</summary>
-    public string Diagnostics { get; }
-
-    /// <summary>The compiled template as text (empty when the build failed).</summary>
-    public string Json { get; }
-
-    /// <summary>The compiled subscription-scope template of <c>main.bicep</c>.</summary>
-    public ArmTemplate Main => _main
-        ?? throw new InvalidOperationException($"bicep build wrote no template (exit code {ExitCode}):\n{Diagnostics}");
-
-    public void Dispose() => Directory.Delete(_outputDirectory, recursive: true);
 
     private static string BicepCliPath()
     {
@@ -84,7 +149,8 @@ public sealed class BicepBuild : IDisposable
         return path;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The folder that holds <c>Kalisto.MediaGate.sln</c>.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -96,6 +162,13 @@ public sealed class BicepBuild : IDisposable
 
         throw new DirectoryNotFoundException($"No Kalisto.MediaGate.sln above {AppContext.BaseDirectory}.");
     }
+}
+
+/// <summary>One <c>bicep build</c>: its exit code, what it printed, and the template it wrote.</summary>
+public sealed record BicepCompilation(int ExitCode, string Diagnostics, string Json, ArmTemplate? Template)
+{
+    public ArmTemplate Main => Template
+        ?? throw new InvalidOperationException($"bicep build wrote no template (exit code {ExitCode}):\n{Diagnostics}");
 }
 
 [CollectionDefinition(Name)]
