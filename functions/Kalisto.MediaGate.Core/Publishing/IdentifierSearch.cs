@@ -27,8 +27,10 @@ namespace Kalisto.MediaGate.Publishing;
 /// <b>Short values.</b> What is searched depends on how many non-space characters a value has (in NFC):
 /// six or more are searched anywhere, as substrings; three to five only as a whole word (not next to a
 /// letter, digit or combining mark), because a short string such as <c>Eva</c> turns up by chance in binary
-/// structures (colour profiles, sample tables) and would refuse copies that hold no name; one or two are
-/// not searched at all, because a whole-word <c>Bo</c> still turns up every few kilobytes of binary data.
+/// data and would refuse copies that hold no name; one or two are not searched at all, because a whole-word
+/// <c>Bo</c> still turns up every few kilobytes of binary data. The container walk leaves the three-to-five
+/// character values out where it knows the bytes to be binary (colour profiles, compressed streams, sample
+/// tables): a whole-word <c>Joe</c> turned up in the 1.1 MB compressed colour profile of a real PNG.
 /// A subject is still searched by its subject ID (six characters or more with the default pattern), which
 /// is what keyword fields carry, and a name in a person field is resolved (or refused) by the screening
 /// before any copy is made; <see cref="UnsearchedValues"/> says how many values the rule left out, so the
@@ -181,7 +183,14 @@ public sealed class IdentifierSearch
     /// The first ID, name or GPS marker in <paramref name="metadata"/>, or null when there is none. The hit
     /// says what kind of value was found and in which encoding, never the value.
     /// </summary>
-    public IdentifierHit? Find(ReadOnlySpan<byte> metadata)
+    public IdentifierHit? Find(ReadOnlySpan<byte> metadata) => Find(metadata, shortValues: true);
+
+    /// <summary>
+    /// As <see cref="Find(ReadOnlySpan{byte})"/>; with <paramref name="shortValues"/> false the values that are
+    /// searched as whole words (three to five characters) are left out, for bytes known to be binary (colour
+    /// profiles, compressed streams, sample tables), where such a string turns up by chance.
+    /// </summary>
+    internal IdentifierHit? Find(ReadOnlySpan<byte> metadata, bool shortValues)
     {
         if (metadata.IsEmpty)
         {
@@ -193,7 +202,7 @@ public sealed class IdentifierSearch
         try
         {
             var utf8 = view.AsSpan(0, Utf8.GetChars(metadata, view));
-            if (SearchText(utf8, IdentifierEncoding.Utf8, references) is { } hit)
+            if (SearchText(utf8, IdentifierEncoding.Utf8, references, shortValues) is { } hit)
             {
                 return hit;
             }
@@ -201,7 +210,7 @@ public sealed class IdentifierSearch
             if (_singleByte is not null && metadata.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0)
             {
                 var latin = view.AsSpan(0, Encoding.Latin1.GetChars(metadata, view));
-                if (Search(latin, _singleByte, locations: false) is { } kind)
+                if (Search(latin, _singleByte, locations: false, shortValues) is { } kind)
                 {
                     return new IdentifierHit(kind, IdentifierEncoding.Latin1);
                 }
@@ -224,7 +233,7 @@ public sealed class IdentifierSearch
                     }
 
                     var encoding = bigEndian ? IdentifierEncoding.Utf16BigEndian : IdentifierEncoding.Utf16LittleEndian;
-                    if (SearchText(chars, encoding, references) is { } utf16)
+                    if (SearchText(chars, encoding, references, shortValues) is { } utf16)
                     {
                         return utf16;
                     }
@@ -240,15 +249,15 @@ public sealed class IdentifierSearch
         }
     }
 
-    private IdentifierHit? SearchText(ReadOnlySpan<char> text, IdentifierEncoding encoding, char[] references)
+    private IdentifierHit? SearchText(ReadOnlySpan<char> text, IdentifierEncoding encoding, char[] references, bool shortValues)
     {
-        if (Search(text, _text, locations: true) is { } kind)
+        if (Search(text, _text, locations: true, shortValues) is { } kind)
         {
             return new IdentifierHit(kind, encoding);
         }
 
         if (text.Contains('&') && DecodeReferences(text, references) is var decoded and > 0
-            && Search(references.AsSpan(0, decoded), _text, locations: true) is { } referenced)
+            && Search(references.AsSpan(0, decoded), _text, locations: true, shortValues) is { } referenced)
         {
             return new IdentifierHit(referenced, encoding, InCharacterReferences: true);
         }
@@ -256,7 +265,7 @@ public sealed class IdentifierSearch
         return null;
     }
 
-    private IdentifierKind? Search(ReadOnlySpan<char> text, SearchValues<string> values, bool locations)
+    private IdentifierKind? Search(ReadOnlySpan<char> text, SearchValues<string> values, bool locations, bool shortValues)
     {
         for (var offset = 0; offset < text.Length;)
         {
@@ -267,7 +276,7 @@ public sealed class IdentifierSearch
             }
 
             var position = offset + found;
-            if (Resolve(text, position) is { } kind)
+            if (Resolve(text, position, shortValues) is { } kind)
             {
                 return kind;
             }
@@ -279,7 +288,7 @@ public sealed class IdentifierSearch
     }
 
     /// <summary>Which value matched at <paramref name="position"/>; null when only a whole-word value matched inside a word.</summary>
-    private IdentifierKind? Resolve(ReadOnlySpan<char> text, int position)
+    private IdentifierKind? Resolve(ReadOnlySpan<char> text, int position, bool shortValues)
     {
         var matched = false;
         foreach (var length in _lengths)
@@ -287,7 +296,7 @@ public sealed class IdentifierSearch
             if (position + length <= text.Length && _needles.TryGetValue(text.Slice(position, length), out var needle))
             {
                 matched = true;
-                if (!needle.WholeWord || (!IsWordChar(text, position - 1) && !IsWordChar(text, position + length)))
+                if (!needle.WholeWord || (shortValues && !IsWordChar(text, position - 1) && !IsWordChar(text, position + length)))
                 {
                     return needle.Kind;
                 }

@@ -88,7 +88,17 @@ internal static class IsoMediaStripper
         public List<(long Start, long End)> Neutralised { get; } = [];
 
         /// <summary>The boxes between <paramref name="start"/> and <paramref name="end"/>.</summary>
-        public List<IsoBox> Children(long start, long end)
+        public List<IsoBox> Children(long start, long end) => Parse(start, end, strict: true)!;
+
+        /// <summary>
+        /// The boxes between <paramref name="start"/> and <paramref name="end"/>, or null when those bytes are
+        /// not a list of boxes; the box budget counts all the same.
+        /// </summary>
+        public List<IsoBox>? TryChildren(long start, long end) => Parse(start, end, strict: false);
+
+        public List<IsoBox> Children(IsoBox parent, long offset = 0) => Children(parent.PayloadStart + offset, parent.End);
+
+        private List<IsoBox>? Parse(long start, long end, bool strict)
         {
             var boxes = new List<IsoBox>();
             Span<byte> header = stackalloc byte[8];
@@ -117,7 +127,7 @@ internal static class IsoMediaStripper
 
                 if (size < headerSize || size > end - position)
                 {
-                    throw StrippingException.Unreadable($"box '{Printable(type)}' does not fit in its parent");
+                    return strict ? throw StrippingException.Unreadable($"box '{Printable(type)}' does not fit in its parent") : null;
                 }
 
                 boxes.Add(new IsoBox(type, position, headerSize, position + size));
@@ -126,8 +136,6 @@ internal static class IsoMediaStripper
 
             return boxes;
         }
-
-        public List<IsoBox> Children(IsoBox parent, long offset = 0) => Children(parent.PayloadStart + offset, parent.End);
 
         public void Movie(IsoBox container, int depth)
         {
