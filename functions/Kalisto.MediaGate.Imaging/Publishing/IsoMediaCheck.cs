@@ -50,6 +50,8 @@ internal static class IsoMediaCheck
         {
             box.Box(child, Display(child.Type), 0, heif);
         }
+
+        search.Add("the bytes after the last box", top[^1].End, reader.Length - top[^1].End);
     }
 
     /// <summary>

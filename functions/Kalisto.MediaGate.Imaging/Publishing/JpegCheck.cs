@@ -62,10 +62,12 @@ internal static class JpegCheck
 
             var dataStart = reader.Position;
             var (marker, markerStart) = NextMarker(reader, inScan);
+            var afterMarker = reader.Position;
             if (!inScan)
             {
                 // Bytes between segments are no image data: a decoder skips them, a reader may not.
                 search.Add($"the bytes between JPEG segments at byte {dataStart}", dataStart, markerStart - dataStart);
+                reader.Seek(afterMarker); // the search read them
             }
 
             if (marker == Eoi)
