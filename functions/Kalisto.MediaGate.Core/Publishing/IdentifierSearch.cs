@@ -24,6 +24,15 @@ namespace Kalisto.MediaGate.Publishing;
 /// hit too.
 /// </para>
 /// <para>
+/// <b>How.</b> Each value is turned, once, into the forms it takes in each view, and every view is searched
+/// for all of them at once with <see cref="SearchValues{T}"/> of strings (ordinal, ignoring case), never
+/// value by value. The bytes are read one character per byte (a vectorised Latin-1 view), which holds ASCII,
+/// Latin-1 and Windows-1252 text as it is and UTF-8 text as its bytes: a value's UTF-8 form is searched as
+/// those bytes, with each non-ASCII letter in both cases (at most 16 forms a value), which spares decoding
+/// UTF-8, the costliest step on binary data. The four UTF-16 views are searched for the values themselves.
+/// About 7 ms a megabyte of binary metadata and 13 ms a megabyte of text, for 2,000 records.
+/// </para>
+/// <para>
 /// <b>Short values.</b> What is searched depends on how many non-space characters a value has (in NFC):
 /// six or more are searched anywhere, as substrings; three to five only as a whole word (not next to a
 /// letter, digit or combining mark), because a short string such as <c>Eva</c> turns up by chance in binary
@@ -77,17 +86,15 @@ public sealed class IdentifierSearch
     private static readonly SearchValues<char> Signs = SearchValues.Create("+-");
 
     private readonly SearchValues<string> _text;
-    private readonly SearchValues<string>? _singleByte;
+    private readonly SearchValues<string> _bytes;
     private readonly Dictionary<string, Needle>.AlternateLookup<ReadOnlySpan<char>> _needles;
     private readonly int[] _lengths;
 
-    private IdentifierSearch(Dictionary<string, Needle> needles, List<string> text, List<string> singleByte, int unsearched, int subjectIds, int displayNames)
+    private IdentifierSearch(Dictionary<string, Needle> needles, List<string> text, List<string> bytes, int unsearched, int subjectIds, int displayNames)
     {
         _needles = needles.GetAlternateLookup<ReadOnlySpan<char>>();
         _text = SearchValues.Create(text.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), StringComparison.OrdinalIgnoreCase);
-        _singleByte = singleByte.Count == 0
-            ? null
-            : SearchValues.Create(singleByte.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), StringComparison.OrdinalIgnoreCase);
+        _bytes = SearchValues.Create(bytes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), StringComparison.OrdinalIgnoreCase);
         _lengths = [.. needles.Keys.Select(k => k.Length).Distinct().OrderDescending()];
         var longest = _lengths.Length == 0 ? 0 : _lengths[0];
         OverlapBytes = (Math.Max(longest, MaxLocationChars) * MaxBytesPerChar) + 16;
@@ -120,11 +127,12 @@ public sealed class IdentifierSearch
         ArgumentNullException.ThrowIfNull(records);
         var needles = new Dictionary<string, Needle>(StringComparer.OrdinalIgnoreCase);
         var text = new List<string>();
-        var singleByte = new List<string>();
+        var bytes = new List<string>();
         foreach (var marker in GpsMarkers)
         {
-            needles[marker] = new Needle(IdentifierKind.GpsMarker, WholeWord: false);
+            needles[marker] = new Needle(IdentifierKind.GpsMarker, WholeWord: false, Utf8: true);
             text.Add(marker);
+            bytes.Add(marker);
         }
 
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -159,24 +167,38 @@ public sealed class IdentifierSearch
                     searchedNames++;
                 }
 
-                var needle = new Needle(kind, WholeWord: length < AnywhereLength);
+                var inText = new Needle(kind, WholeWord: length < AnywhereLength, Utf8: false);
+                var asUtf8 = inText with { Utf8 = true };
                 foreach (var form in Forms.Select(f => Collapse(value.Normalize(f))).Distinct(StringComparer.Ordinal))
                 {
-                    Add(needles, text, form, needle);
-                    if (!Ascii.IsValid(form))
+                    // UTF-16 text and decoded character references hold the characters themselves.
+                    Add(needles, text, form, inText);
+                    if (Ascii.IsValid(form))
                     {
-                        // UTF-8 that a tool took for Latin-1 and encoded again, as found in the UTF-8 view.
-                        Add(needles, text, Encoding.Latin1.GetString(Utf8.GetBytes(form)), needle);
-                        if (SingleByte(form) is { } latin)
-                        {
-                            Add(needles, singleByte, latin, needle);
-                        }
+                        Add(needles, bytes, form, asUtf8);
+                        continue;
+                    }
+
+                    // The byte view holds UTF-8 as its bytes, one character each; ignoring case there covers
+                    // ASCII letters only, so the other letters are added in both cases.
+                    foreach (var variant in CaseVariants(form))
+                    {
+                        Add(needles, bytes, AsBytes(Utf8.GetBytes(variant)), asUtf8);
+                    }
+
+                    // UTF-8 that a tool took for Latin-1 and encoded again.
+                    var twice = Encoding.Latin1.GetString(Utf8.GetBytes(form));
+                    Add(needles, text, twice, inText);
+                    Add(needles, bytes, AsBytes(Utf8.GetBytes(twice)), asUtf8);
+                    if (SingleByte(form) is { } latin)
+                    {
+                        Add(needles, bytes, latin, inText);
                     }
                 }
             }
         }
 
-        return new IdentifierSearch(needles, text, singleByte, unsearched, searchedIds, searchedNames);
+        return new IdentifierSearch(needles, text, bytes, unsearched, searchedIds, searchedNames);
     }
 
     /// <summary>
@@ -201,19 +223,17 @@ public sealed class IdentifierSearch
         var references = ArrayPool<char>.Shared.Rent(metadata.Length + 1);
         try
         {
-            var utf8 = view.AsSpan(0, Utf8.GetChars(metadata, view));
-            if (SearchText(utf8, IdentifierEncoding.Utf8, references, shortValues) is { } hit)
+            // One character per byte: ASCII and Latin-1 as they are, UTF-8 as its bytes (see For).
+            var latin = view.AsSpan(0, Encoding.Latin1.GetChars(metadata, view));
+            if (Search(latin, 0, latin.Length, _bytes, locations: true, shortValues) is { } needle)
             {
-                return hit;
+                return new IdentifierHit(needle.Kind, needle.Utf8 ? IdentifierEncoding.Utf8 : IdentifierEncoding.Latin1);
             }
 
-            if (_singleByte is not null && metadata.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0)
+            if (latin.Contains('&') && DecodeReferences(latin, references) is var decoded and > 0
+                && Search(references.AsSpan(0, decoded), 0, decoded, _text, locations: true, shortValues) is { } referenced)
             {
-                var latin = view.AsSpan(0, Encoding.Latin1.GetChars(metadata, view));
-                if (Search(latin, _singleByte, locations: false, shortValues) is { } kind)
-                {
-                    return new IdentifierHit(kind, IdentifierEncoding.Latin1);
-                }
+                return new IdentifierHit(referenced.Kind, IdentifierEncoding.Utf8, InCharacterReferences: true);
             }
 
             for (var alignment = 0; alignment < 2 && metadata.Length - alignment >= 2; alignment++)
@@ -249,46 +269,51 @@ public sealed class IdentifierSearch
         }
     }
 
-    private IdentifierHit? SearchText(ReadOnlySpan<char> text, IdentifierEncoding encoding, char[] references, bool shortValues)
+    private IdentifierHit? SearchText(ReadOnlySpan<char> text, IdentifierEncoding encoding, char[] references, bool shortValues) =>
+        SearchText(text, 0, text.Length, encoding, references, shortValues);
+
+    /// <summary>Searches <c>text[start..end]</c>; whole-word values look at the characters around the range too.</summary>
+    private IdentifierHit? SearchText(ReadOnlySpan<char> text, int start, int end, IdentifierEncoding encoding, char[] references, bool shortValues)
     {
-        if (Search(text, _text, locations: true, shortValues) is { } kind)
+        if (Search(text, start, end, _text, locations: true, shortValues) is { } needle)
         {
-            return new IdentifierHit(kind, encoding);
+            return new IdentifierHit(needle.Kind, encoding);
         }
 
-        if (text.Contains('&') && DecodeReferences(text, references) is var decoded and > 0
-            && Search(references.AsSpan(0, decoded), _text, locations: true, shortValues) is { } referenced)
+        var range = text[start..end];
+        if (range.Contains('&') && DecodeReferences(range, references) is var decoded and > 0
+            && Search(references.AsSpan(0, decoded), 0, decoded, _text, locations: true, shortValues) is { } referenced)
         {
-            return new IdentifierHit(referenced, encoding, InCharacterReferences: true);
+            return new IdentifierHit(referenced.Kind, encoding, InCharacterReferences: true);
         }
 
         return null;
     }
 
-    private IdentifierKind? Search(ReadOnlySpan<char> text, SearchValues<string> values, bool locations, bool shortValues)
+    private Needle? Search(ReadOnlySpan<char> text, int start, int end, SearchValues<string> values, bool locations, bool shortValues)
     {
-        for (var offset = 0; offset < text.Length;)
+        for (var offset = start; offset < end;)
         {
-            var found = text[offset..].IndexOfAny(values);
+            var found = text[offset..end].IndexOfAny(values);
             if (found < 0)
             {
                 break;
             }
 
             var position = offset + found;
-            if (Resolve(text, position, shortValues) is { } kind)
+            if (Resolve(text, position, shortValues) is { } needle)
             {
-                return kind;
+                return needle;
             }
 
             offset = position + 1;
         }
 
-        return locations && HasIso6709(text) ? IdentifierKind.GpsMarker : null;
+        return locations && HasIso6709(text[start..end]) ? new Needle(IdentifierKind.GpsMarker, WholeWord: false, Utf8: true) : null;
     }
 
     /// <summary>Which value matched at <paramref name="position"/>; null when only a whole-word value matched inside a word.</summary>
-    private IdentifierKind? Resolve(ReadOnlySpan<char> text, int position, bool shortValues)
+    private Needle? Resolve(ReadOnlySpan<char> text, int position, bool shortValues)
     {
         var matched = false;
         foreach (var length in _lengths)
@@ -298,14 +323,14 @@ public sealed class IdentifierSearch
                 matched = true;
                 if (!needle.WholeWord || (shortValues && !IsWordChar(text, position - 1) && !IsWordChar(text, position + length)))
                 {
-                    return needle.Kind;
+                    return needle;
                 }
             }
         }
 
         // The search found a value the table does not name (the two disagree on some case mapping): that is
         // still a value of the register, so it counts.
-        return matched ? null : IdentifierKind.DisplayName;
+        return matched ? null : new Needle(IdentifierKind.DisplayName, WholeWord: false, Utf8: true);
     }
 
     private static bool IsWordChar(ReadOnlySpan<char> text, int index) =>
@@ -482,7 +507,8 @@ public sealed class IdentifierSearch
             // The same string as an ID and as a name counts as an ID; matched anywhere if either form is.
             needle = new Needle(
                 existing.Kind == IdentifierKind.SubjectId || needle.Kind == IdentifierKind.SubjectId ? IdentifierKind.SubjectId : needle.Kind,
-                existing.WholeWord && needle.WholeWord);
+                existing.WholeWord && needle.WholeWord,
+                existing.Utf8 || needle.Utf8);
         }
 
         needles[form] = needle;
@@ -532,7 +558,41 @@ public sealed class IdentifierSearch
         return builder.ToString();
     }
 
-    private readonly record struct Needle(IdentifierKind Kind, bool WholeWord);
+    /// <summary>
+    /// The form with each non-ASCII letter in its lower and its upper case (at most 16 forms; a name with more
+    /// such letters gets its own, all-lower and all-upper forms).
+    /// </summary>
+    private static IEnumerable<string> CaseVariants(string form)
+    {
+        var positions = Enumerable.Range(0, form.Length).Where(i => form[i] > 0x7F && char.ToUpperInvariant(form[i]) != char.ToLowerInvariant(form[i])).ToList();
+        if (positions.Count > 4)
+        {
+            return [form, form.ToLowerInvariant(), form.ToUpperInvariant()];
+        }
+
+        var variants = new List<string>();
+        for (var mask = 0; mask < 1 << positions.Count; mask++)
+        {
+            var chars = form.ToCharArray();
+            for (var bit = 0; bit < positions.Count; bit++)
+            {
+                var c = chars[positions[bit]];
+                chars[positions[bit]] = (mask & (1 << bit)) == 0 ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c);
+            }
+
+            variants.Add(new string(chars));
+        }
+
+        return variants;
+    }
+
+    private static string AsBytes(byte[] bytes) => Encoding.Latin1.GetString(bytes);
+
+    /// <summary>
+    /// What a searched form stands for: its kind, whether it counts only as a whole word, and (in the byte
+    /// view) whether it is UTF-8 or ASCII rather than Latin-1 or Windows-1252.
+    /// </summary>
+    private readonly record struct Needle(IdentifierKind Kind, bool WholeWord, bool Utf8);
 }
 
 /// <summary>What kind of value an <see cref="IdentifierSearch"/> or a publication check found.</summary>
