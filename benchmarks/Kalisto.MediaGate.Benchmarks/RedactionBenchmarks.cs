@@ -58,7 +58,7 @@ public class RedactionBenchmarks
     }
 
     /// <summary>A gradient with many small sharp patches and sensor-like noise, encoded at quality 90.</summary>
-    private static byte[] CameraLikeJpeg(int width, int height)
+    internal static byte[] CameraLikeJpeg(int width, int height)
     {
         var random = new Random(12);
         using var image = new Image<Rgb24>(width, height);

@@ -1,6 +1,7 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging;
+using Kalisto.MediaGate.Imaging.Publishing;
 using Kalisto.MediaGate.Imaging.Redaction;
 using Kalisto.MediaGate.Imaging.Stripping;
 using Kalisto.MediaGate.Publishing;
@@ -53,6 +54,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ITagReader, TagReader>();
         services.TryAddSingleton<DecisionRules>();
         services.TryAddSingleton<IMetadataStripper, MetadataStripper>();
+        services.TryAddSingleton<IPublicationCheck, PublicationCheck>();
         services.TryAddSingleton<IImageRedactor, ImageRedactor>();
 
         services.AddAzureClientsCore();

@@ -72,7 +72,12 @@ internal static class HeifItems
         return imageRanges;
     }
 
-    private static IEnumerable<(long Start, long End)> Ranges(SourceReader reader, HeifItemLocation location, IsoBox idat, bool isMetadata)
+    /// <summary>
+    /// The byte ranges of an item in the file (in <c>mdat</c>, elsewhere in the file, or in <c>idat</c>). An
+    /// image item built from other items has none of its own; a metadata item that cannot be blanked in place
+    /// is refused.
+    /// </summary>
+    internal static IEnumerable<(long Start, long End)> Ranges(SourceReader reader, HeifItemLocation location, IsoBox idat, bool isMetadata)
     {
         foreach (var (offset, length) in location.Extents)
         {
@@ -112,7 +117,8 @@ internal static class HeifItems
         }
     }
 
-    private static List<ItemInfo> ItemInfos(IsoMediaStripper.Walk walk, IsoBox iinf)
+    /// <summary>The entries of <c>iinf</c>: each item's ID, type, content type and where its entry lies.</summary>
+    internal static List<ItemInfo> ItemInfos(IsoMediaStripper.Walk walk, IsoBox iinf)
     {
         var reader = walk.Reader;
         reader.Seek(iinf.PayloadStart);
@@ -160,7 +166,7 @@ internal static class HeifItems
             CString(p, ref pos); // item name
             var contentType = type == "mime" ? CString(p, ref pos) : string.Empty;
             var isMetadata = type == "Exif" || contentType.Contains("rdf+xml", StringComparison.OrdinalIgnoreCase);
-            result.Add(new ItemInfo(id, isMetadata, typeOffset, infe.PayloadStart + 1, infe.PayloadStart + stringsStart, infe.End));
+            result.Add(new ItemInfo(id, type, contentType, isMetadata, typeOffset, infe.PayloadStart + 1, infe.PayloadStart + stringsStart, infe.End));
         }
 
         return result;
@@ -177,7 +183,7 @@ internal static class HeifItems
         };
     }
 
-    private static byte[] Payload(SourceReader reader, IsoBox box)
+    internal static byte[] Payload(SourceReader reader, IsoBox box)
     {
         reader.Seek(box.PayloadStart);
         return reader.ReadBytes(box.PayloadSize, $"box '{IsoMediaStripper.Printable(box.Type)}'");
@@ -196,10 +202,10 @@ internal static class HeifItems
         return Encoding.UTF8.GetString(bytes, start, end - start);
     }
 
-    /// <summary>An item entry: where its type, flags and strings (name, content type, encoding) lie in the file.</summary>
-    private sealed record ItemInfo(long Id, bool IsMetadata, long TypeOffset, long FlagsOffset, long StringsStart, long StringsEnd);
+    /// <summary>An item entry: its type and content type, and where its type, flags and strings (name, content type, encoding) lie in the file.</summary>
+    internal sealed record ItemInfo(long Id, string Type, string ContentType, bool IsMetadata, long TypeOffset, long FlagsOffset, long StringsStart, long StringsEnd);
 
-    private static List<HeifItemLocation> ParseLocations(byte[] payload)
+    internal static List<HeifItemLocation> ParseLocations(byte[] payload)
     {
         try
         {

@@ -149,6 +149,12 @@ internal static class IsoMediaStripper
         public List<IsoBox> Children(IsoBox parent, long offset = 0) => Children(parent.PayloadStart + offset, parent.End);
 
         /// <summary>
+        /// The boxes between <paramref name="start"/> and <paramref name="end"/>, or null when those bytes are
+        /// not a list of boxes; the box budget counts all the same.
+        /// </summary>
+        public List<IsoBox>? TryChildren(long start, long end) => TryChildren(start, end, out var boxes, out _) ? boxes : null;
+
+        /// <summary>
         /// Walks the boxes inside <paramref name="container"/> (from <paramref name="offset"/> bytes into its
         /// payload): neutralises identifier boxes, empties free space and descends into the containers it knows.
         /// </summary>

@@ -131,7 +131,7 @@ internal static class MediaLayout
         var payload = children.SelectMany(c => c).ToArray();
         var box = new byte[8 + payload.Length];
         BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
-        Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+        Encoding.Latin1.GetBytes(type).CopyTo(box, 4);
         payload.CopyTo(box, 8);
         return box;
     }

@@ -186,7 +186,7 @@ internal static class PngTagReader
     }
 
     /// <summary>ImageMagick's layout: newline, name, newline, length, newline, hex digits with newlines.</summary>
-    private static byte[] RawProfile(byte[] text)
+    internal static byte[] RawProfile(byte[] text)
     {
         var s = Encoding.Latin1.GetString(text);
         var lines = s.Split('\n', 4, StringSplitOptions.None);
