@@ -11,8 +11,8 @@ namespace Kalisto.MediaGate.Publishing;
 public interface IPublicationCheck
 {
     /// <summary>
-    /// Checks <paramref name="copy"/> (seekable, the whole finished copy; read from wherever it stands, its
-    /// position is not restored). <see cref="PublishResult.Success"/> when nothing was found; otherwise a
+    /// Checks <paramref name="copy"/> (seekable, the whole finished copy, such as a temporary file; it is read
+    /// from its start whatever its position, and its position is not restored). <see cref="PublishResult.Success"/> when nothing was found; otherwise a
     /// failed result with reason <c>unreadable</c> whose message names the check that hit and the place
     /// (never the value), or says that the copy could not be checked because its structure could not be
     /// walked. Bad input never throws; only I/O failures of the stream and cancellation do.

@@ -30,7 +30,8 @@ namespace Kalisto.MediaGate.Publishing;
 /// Latin-1 and Windows-1252 text as it is and UTF-8 text as its bytes: a value's UTF-8 form is searched as
 /// those bytes, with each non-ASCII letter in both cases (at most 16 forms a value), which spares decoding
 /// UTF-8, the costliest step on binary data. The four UTF-16 views are searched for the values themselves.
-/// About 7 ms a megabyte of binary metadata and 13 ms a megabyte of text, for 2,000 records.
+/// About 6 ms a megabyte of binary metadata and 13 ms a megabyte of text, for 2,000 records (and 40–70 ms
+/// to build the search once for such a register).
 /// </para>
 /// <para>
 /// <b>Short values.</b> What is searched depends on how many non-space characters a value has (in NFC):

@@ -15,7 +15,8 @@ namespace Kalisto.MediaGate.Imaging.Publishing;
 internal static class PngCheck
 {
     private const int MaxChunks = 1_000_000;
-    private const int MaxInflatedBytes = 16 * 1024 * 1024;
+    /// <summary>Most bytes inflated for one copy, all its compressed chunks together (a deflate stream expands up to 1,032 times).</summary>
+    private const int MaxInflatedBytes = 64 * 1024 * 1024;
     private const string ImageDataHeaders = "the headers of the PNG image data chunks";
 
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -31,6 +32,7 @@ internal static class PngCheck
 
         search.Add("the PNG signature", 0, 8);
         var ended = false;
+        var inflated = 0L;
         for (var i = 0; i < MaxChunks; i++)
         {
             var start = reader.Position;
@@ -64,7 +66,7 @@ internal static class PngCheck
             }
             else
             {
-                Chunk(reader, search, type, start, length, cancellationToken);
+                Chunk(reader, search, type, start, length, ref inflated, cancellationToken);
             }
 
             ended |= type == "IEND";
@@ -87,7 +89,7 @@ internal static class PngCheck
     /// <c>iCCP</c> is searched as binary data and again inflated (a colour profile as binary data); the
     /// hex digits of ImageMagick's "Raw profile type" text chunks are searched decoded too.
     /// </summary>
-    private static void Chunk(SourceReader reader, RangeSearch search, string type, long start, long length, CancellationToken cancellationToken)
+    private static void Chunk(SourceReader reader, RangeSearch search, string type, long start, long length, ref long inflatedTotal, CancellationToken cancellationToken)
     {
         var place = $"the PNG '{type}' chunk at byte {start}";
         if (type is not ("tEXt" or "zTXt" or "iTXt" or "iCCP" or "eXIf"))
@@ -132,7 +134,7 @@ internal static class PngCheck
 
         search.Add(place, start, 8 + text);
         search.Add(place, start + 8 + text, length - text + 4, binary: true);
-        var inflated = Inflate(data.AsMemory(text), place);
+        var inflated = Inflate(data.AsMemory(text), place, ref inflatedTotal);
         search.Add($"{place} (inflated)", inflated, binary: type == "iCCP");
         if (type != "iCCP")
         {
@@ -175,7 +177,7 @@ internal static class PngCheck
         return translated < 0 ? throw StrippingException.Unreadable($"{place} is damaged") : translated + 1;
     }
 
-    private static byte[] Inflate(ReadOnlyMemory<byte> compressed, string place)
+    private static byte[] Inflate(ReadOnlyMemory<byte> compressed, string place, ref long total)
     {
         using var source = new MemoryStream(compressed.ToArray(), writable: false);
         using var inflater = new ZLibStream(source, CompressionMode.Decompress);
@@ -187,9 +189,10 @@ internal static class PngCheck
             while ((n = inflater.Read(buffer)) > 0)
             {
                 output.Write(buffer, 0, n);
-                if (output.Length > MaxInflatedBytes)
+                total += n;
+                if (total > MaxInflatedBytes)
                 {
-                    throw StrippingException.Unreadable($"{place} inflates to more than {MaxInflatedBytes / (1024 * 1024)} MB");
+                    throw StrippingException.Unreadable($"the compressed PNG chunks up to {place} inflate to more than {MaxInflatedBytes / (1024 * 1024)} MB");
                 }
             }
         }

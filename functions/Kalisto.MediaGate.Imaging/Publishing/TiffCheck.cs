@@ -13,6 +13,7 @@ internal static class TiffCheck
     public const string GpsPointer = "a GPS location (an EXIF GPS IFD pointer, tag 0x8825)";
 
     private const int MaxIfds = 4096;
+    private const int MaxValues = 100_000;
     private const int MaxDepth = 4;
     private const ushort GpsIfdTag = 0x8825;
     private const ushort SubIfdsTag = 330;
@@ -184,6 +185,11 @@ internal static class TiffCheck
 
                 if (byteCount > 4)
                 {
+                    if (Structures.Count > MaxValues)
+                    {
+                        throw StrippingException.Unreadable("the TIFF has too many tag values");
+                    }
+
                     Structures.Add(($"the value of TIFF tag {tag} in {name}", valueOffset, byteCount, tag == IccProfileTag));
                 }
 

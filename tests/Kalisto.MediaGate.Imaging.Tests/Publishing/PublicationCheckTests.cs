@@ -168,7 +168,20 @@ public sealed class PublicationCheckTests
         var png = await StripFixtureAsync("png-exif.png", MediaFormat.Png);
 
         AssertRefused(Check(AfterIhdr(png, PngChunk("eXIf", ExifWithGpsPointer())), MediaFormat.Png), "tag 0x8825");
+        AssertRefused(Check(AfterIhdr(png, PngChunk("prVt", Id)), MediaFormat.Png), "a subject ID of the register", "the PNG 'prVt' chunk");
+        AssertRefused(Check(AfterIhdr(png, PngChunk("tEXt", [.. "XML:com.adobe.xmp\0"u8, .. Gps])), MediaFormat.Png), "a GPS location", "the PNG 'tEXt' chunk");
         AssertRefused(Check(AfterIhdr(png, PngChunk("zTXt", [.. "Comment\0\0"u8, 0x78, 0x9C, 0xFF, 0xFF, 0xFF])), MediaFormat.Png), "the copy could not be checked");
+    }
+
+    [Fact]
+    public async Task Png_compressed_chunks_that_inflate_beyond_the_budget_are_refused()
+    {
+        var png = await StripFixtureAsync("png-exif.png", MediaFormat.Png);
+        var bomb = PngChunk("zTXt", [.. "Comment\0\0"u8, .. Deflate(new byte[1024 * 1024])]);
+        var copy = AfterIhdr(png, [.. Enumerable.Repeat(bomb, 70).SelectMany(c => c)]);
+        Assert.True(copy.Length < 200_000);
+
+        AssertRefused(Check(copy, MediaFormat.Png), "the copy could not be checked", "inflate to more than 64 MB");
     }
 
     [Fact]
@@ -232,6 +245,8 @@ public sealed class PublicationCheckTests
         var info = RiffChunk("LIST", [.. "INFO"u8, .. RiffChunk("IART", [.. Name, 0])]);
 
         AssertRefused(Check(WithChunk(wav, info), MediaFormat.Wav), "a display name of the register", "the RIFF 'LIST' chunk");
+        AssertRefused(Check(WithChunk(wav, RiffChunk("iXML", Id)), MediaFormat.Wav), "a subject ID of the register", "the RIFF 'iXML' chunk");
+        AssertRefused(Check(WithChunk(wav, RiffChunk("_PMX", Gps)), MediaFormat.Wav), "a GPS location", "the RIFF '_PMX' chunk");
         Assert.True(Check(Riff("WAVE", RiffChunk("fmt ", new byte[16]), RiffChunk("data", [.. Name, .. Id, .. Gps])), MediaFormat.Wav).Succeeded);
     }
 
@@ -266,6 +281,12 @@ public sealed class PublicationCheckTests
         var meta = where == "movie meta" ? Box("meta", new byte[4], Box("hdlr", new byte[25]), Box("ilst", Name)) : [];
 
         AssertRefused(Check(Mp4(trak, meta, extra, Id), MediaFormat.IsoMedia), "a display name of the register", place);
+    }
+
+    [Fact]
+    public void Mp4_id_in_a_free_box_is_refused()
+    {
+        AssertRefused(Check(Mp4([], [], Box("free", Id), []), MediaFormat.IsoMedia), "a subject ID of the register", "the 'free' box");
     }
 
     [Theory]
