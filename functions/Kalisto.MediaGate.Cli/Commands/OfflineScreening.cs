@@ -1,5 +1,6 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Imaging.Publishing;
 using Kalisto.MediaGate.Imaging.Redaction;
 using Kalisto.MediaGate.Imaging.Stripping;
 using Kalisto.MediaGate.Publishing;
@@ -16,6 +17,10 @@ namespace Kalisto.MediaGate.Cli.Commands;
 internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions consentOptions, CliConsole console)
 {
     private readonly IMetadataStripper _stripper = new MetadataStripper();
+    private readonly IPublicationCheck _check = new PublicationCheck();
+
+    // The register does not change during a run: one search per school.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IdentifierSearch>>> _searches = new(StringComparer.Ordinal);
     private readonly IImageRedactor _redactor = new ImageRedactor();
 
     public const string DecisionsFile = "decisions.jsonl";
@@ -62,9 +67,13 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
             return decision;
         }
 
+        var identifiers = await _searches.GetOrAdd(
+            result.Path.School,
+            school => new Lazy<Task<IdentifierSearch>>(async () => IdentifierSearch.For(await register.GetSchoolAsync(school, CancellationToken.None)))).Value;
         var published = await WriteAsync(approved, (source, destination) => decision.Outcome == Outcome.Approved
             ? _stripper.StripAsync(source, result.Tags.Format, destination, ct)
-            : _redactor.RedactAsync(source, result.Tags.Format, decision.Redactions, destination, ct), file);
+            : _redactor.RedactAsync(source, result.Tags.Format, decision.Redactions, destination, ct), file,
+            copy => _check.Check(copy, result.Tags.Format, identifiers, ct));
         if (published.Succeeded)
         {
             return decision;
@@ -79,15 +88,21 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         return decision.Refused(published.ReasonCode!);
     }
 
-    private static async Task<PublishResult> WriteAsync(string destination, Func<Stream, Stream, Task<PublishResult>> write, string file)
+    /// <summary>Writes a copy for <c>approved</c>, which the last check (SPEC §8) must pass before it gets its name.</summary>
+    private static async Task<PublishResult> WriteAsync(string destination, Func<Stream, Stream, Task<PublishResult>> write, string file, Func<Stream, PublishResult> lastCheck)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var partial = destination + ".partial";
         PublishResult result;
         await using (var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous))
-        await using (var target = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+        await using (var target = new FileStream(partial, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
             result = await write(source, target);
+            if (result.Succeeded)
+            {
+                await target.FlushAsync();
+                result = lastCheck(target);
+            }
         }
 
         if (result.Succeeded)

@@ -33,6 +33,7 @@ public sealed partial class ItemMoves(
     TableConsentRegister currentRegister,
     DecisionRules rules,
     IMetadataStripper stripper,
+    IPublicationCheck publicationCheck,
     IImageRedactor redactor,
     TimeProvider clock,
     ScreeningMetrics metrics,
@@ -40,6 +41,8 @@ public sealed partial class ItemMoves(
 {
     /// <summary>Rounds before giving up: each lost round means another writer made progress on the item.</summary>
     public const int MaxRounds = 16;
+
+    private readonly IdentifierSearches _searches = new();
 
     /// <summary>
     /// Decides the item again with the register as it is now and moves its copies to match, until the
@@ -180,20 +183,32 @@ public sealed partial class ItemMoves(
     }
 
     /// <summary>
-    /// Whether <paramref name="intended"/> is still what the register decides now: checked just before a
-    /// copy goes to <c>approved</c>, so nothing is published on a decision older than the records it used.
+    /// The school's register as it is now, when it still decides <paramref name="intended"/>; null when it
+    /// decides otherwise. Read just before a copy goes to <c>approved</c>, so nothing is published on a
+    /// decision older than the records it used; the same records feed the last check of the copy.
     /// </summary>
-    public async Task<bool> StillHoldsAsync(ItemState intended, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConsentRecord>?> StillHoldsAsync(ItemState intended, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intended);
-        if (intended.Subjects.Count == 0 && intended.Tags.Persons.Count == 0)
-        {
-            return true; // only the no-people marker: no consent record is involved
-        }
 
         // The register itself, never a snapshot a command line run may decide from.
-        var now = Decide(intended, await currentRegister.GetSchoolAsync(intended.School, cancellationToken));
-        return Next(intended, now) is null;
+        var records = await currentRegister.GetSchoolAsync(intended.School, cancellationToken);
+        return Next(intended, Decide(intended, records)) is null ? records : null;
+    }
+
+    /// <summary>
+    /// The last check of a finished copy before it is written to <c>approved</c> (SPEC §8): its bytes outside
+    /// the image or media data hold no subject ID or display name of <paramref name="records"/> and no GPS.
+    /// </summary>
+    internal PublishResult LastCheck(Stream copy, ItemState target, IReadOnlyList<ConsentRecord> records, CancellationToken cancellationToken)
+    {
+        var result = publicationCheck.Check(copy, target.Tags.Format, _searches.For(target.School, records), cancellationToken);
+        if (!result.Succeeded)
+        {
+            LogLastCheck(target.Location, result.Message ?? result.ReasonCode!);
+        }
+
+        return result;
     }
 
     /// <summary>Whether a copy in <c>approved</c> is the one <paramref name="state"/> publishes.</summary>
@@ -315,12 +330,12 @@ public sealed partial class ItemMoves(
                         await BlobPlacement.DeleteAsync(storage.Approved, other, cancellationToken);
                     }
 
-                    if (!await StillHoldsAsync(target, cancellationToken))
+                    if (await StillHoldsAsync(target, cancellationToken) is not { } records)
                     {
                         return Converged.Changed;
                     }
 
-                    return await PublishStrippedAsync(target, copies, cancellationToken);
+                    return await PublishStrippedAsync(target, copies, records, cancellationToken);
                 }
 
             case Outcome.Redacted:
@@ -363,7 +378,7 @@ public sealed partial class ItemMoves(
     }
 
     /// <summary>Strips the original (the upload, else the quarantined copy) into <c>approved</c>.</summary>
-    private async Task<Converged> PublishStrippedAsync(ItemState target, Copies copies, CancellationToken cancellationToken)
+    private async Task<Converged> PublishStrippedAsync(ItemState target, Copies copies, IReadOnlyList<ConsentRecord> records, CancellationToken cancellationToken)
     {
         if (await SourceAsync(target, copies, cancellationToken) is not var (source, etag))
         {
@@ -375,6 +390,11 @@ public sealed partial class ItemMoves(
         await using (var content = await OpenAsync(source, etag, cancellationToken))
         {
             stripped = await stripper.StripAsync(content, target.Tags.Format, copy, cancellationToken);
+        }
+
+        if (stripped.Succeeded)
+        {
+            stripped = LastCheck(copy, target, records, cancellationToken);
         }
 
         if (!stripped.Succeeded)
@@ -595,6 +615,9 @@ public sealed partial class ItemMoves(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: no copy of this upload is left (replaced before it was copied); it stays quarantined as unreadable")]
     private partial void LogLost(string location);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: the last check refused its copy for approved: {Finding}")]
+    private partial void LogLastCheck(string location, string finding);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Location} cannot be published without identifiers ({Reason}); quarantined")]
     private partial void LogNotPublishable(string location, string reason);
 }
@@ -610,3 +633,26 @@ public sealed class ItemConflictException(string school, string itemId, int roun
 
 /// <summary>No copy of an item's content is left: not the upload version, not in quarantine, not published.</summary>
 internal sealed class ContentLostException(string location) : Exception($"No copy of {location} is left to move.");
+
+/// <summary>
+/// The <see cref="IdentifierSearch"/> of each school's register as last read, built again only when the
+/// register changed (building one for 2,000 records takes tens of milliseconds; checking a copy, one).
+/// </summary>
+internal sealed class IdentifierSearches
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Version, IdentifierSearch Search)> _bySchool = new(StringComparer.Ordinal);
+
+    public IdentifierSearch For(string school, IReadOnlyList<ConsentRecord> records)
+    {
+        // Every change of a record raises its version, so subject and version say which register this is.
+        var version = string.Join(',', records.Select(r => $"{r.SubjectId}@{r.Version}").Order(StringComparer.Ordinal));
+        if (_bySchool.TryGetValue(school, out var known) && known.Version == version)
+        {
+            return known.Search;
+        }
+
+        var search = IdentifierSearch.For(records);
+        _bySchool[school] = (version, search);
+        return search;
+    }
+}

@@ -68,6 +68,17 @@ public sealed partial class RedactionPublishing(
             ConsentVersions = item.ConsentVersions,
             DecidedAt = now,
         };
+        if (redacted.Succeeded)
+        {
+            if (await moves.StillHoldsAsync(item, cancellationToken) is not { } records)
+            {
+                // The register changed since the redaction was asked for: decide again instead of publishing.
+                return (await moves.SettleAsync(null, item.School, item.ItemId, Trigger, fresh: false, cancellationToken))?.State;
+            }
+
+            redacted = moves.LastCheck(derivative, item, records, cancellationToken);
+        }
+
         ItemState next;
         if (!redacted.Succeeded)
         {
@@ -88,12 +99,6 @@ public sealed partial class RedactionPublishing(
         }
         else
         {
-            if (!await moves.StillHoldsAsync(item, cancellationToken))
-            {
-                // The register changed since the redaction was asked for: decide again instead of publishing.
-                return (await moves.SettleAsync(null, item.School, item.ItemId, Trigger, fresh: false, cancellationToken))?.State;
-            }
-
             var name = await moves.PublishRedactedAsync(item, derivative, original, originalETag, cancellationToken);
             next = item with { RedactionPending = false, Location = name, DecidedAt = now, Generation = item.Generation + 1 };
         }

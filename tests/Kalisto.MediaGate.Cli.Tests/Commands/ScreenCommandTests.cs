@@ -152,6 +152,28 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Contains("not empty", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_copy_whose_metadata_still_names_someone_of_the_register_is_not_written_to_approved()
+    {
+        // A consented photo with a name in an Adobe APP14 segment, which neither the tag reader nor the stripper removes.
+        var photo = File.ReadAllBytes(CommandLineRun.Data("xmp-dc-subject.jpg"));
+        byte[] payload = [.. "Adobe"u8, 0, 100, 0, 0, 0, 0, 1, .. System.Text.Encoding.UTF8.GetBytes("Noah Bakker")];
+        var target = Path.Combine(Input, "de-wilg", "emma.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllBytes(target, [0xFF, 0xD8, 0xFF, 0xEE, 0, (byte)(payload.Length + 2), .. payload, .. photo.AsSpan(2)]);
+        File.WriteAllText(CsvPath, Csv);
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.False(File.Exists(Path.Combine(Output, "approved", "de-wilg", "emma.jpg")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Output, "approved"), "*", SearchOption.AllDirectories));
+        Assert.Equal(File.ReadAllBytes(target), File.ReadAllBytes(Path.Combine(Output, "quarantine", "de-wilg", "emma.jpg")));
+        var decision = Decision(File.ReadAllLines(Path.Combine(Output, "decisions.jsonl")), "de-wilg/emma.jpg");
+        Assert.Equal("quarantined", decision.GetProperty("outcome").GetString());
+        Assert.Equal(["unreadable"], decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+    }
+
     private static JsonElement Decision(string[] lines, string path) =>
         lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.GetProperty("path").GetString() == path);
 
