@@ -34,7 +34,7 @@ internal static class AuditCommand
             var options = session.Get<IOptions<ConsentOptions>>().Value;
             var (start, end) = (ScreenCommand.StartOfDay(from, options), ScreenCommand.StartOfDay(to.AddDays(1), options));
             var audit = session.Get<AuditExport>();
-            var schoolCode = school?.Trim().ToLowerInvariant();
+            var schoolCode = (school is null ? null : ConsentFields.NormaliseSchool(school));
             if (output is null)
             {
                 await audit.WriteAsync(console.Out, start, end, schoolCode, ct);

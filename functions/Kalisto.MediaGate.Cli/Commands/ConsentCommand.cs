@@ -101,7 +101,7 @@ internal static class ConsentCommand
 
     private static Task<int> WithdrawAsync(string school, string subject, DateOnly? on, string connection, CliConsole console, CancellationToken ct)
     {
-        school = school.Trim().ToLowerInvariant();
+        school = ConsentFields.NormaliseSchool(school);
         subject = subject.Trim().ToUpperInvariant();
         return StorageCommand.RunAsync("consent withdraw", connection, snapshotRegister: false, console, ct, async session =>
         {

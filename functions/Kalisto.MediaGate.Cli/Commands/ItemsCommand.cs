@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Tables;
 using Spectre.Console;
@@ -21,7 +22,7 @@ internal static class ItemsCommand
     private static Task<int> RunAsync(string connection, string? school, bool json, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("items", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var items = await session.Get<ItemCatalog>().ListAsync(school?.Trim().ToLowerInvariant(), ct);
+            var items = await session.Get<ItemCatalog>().ListAsync((school is null ? null : ConsentFields.NormaliseSchool(school)), ct);
             if (json)
             {
                 foreach (var item in items)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Azure;
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Pipeline;
@@ -20,7 +21,7 @@ internal static class RescreenCommand
         var storage = StorageCommand.Option();
         var school = new Option<string?>("--school") { Description = "Only the re-screens of this school; others stay queued." };
         var command = new Command("rescreen", "Process every pending re-screen after consent changes (what the RescreenItems function does), then exit.") { storage, school };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), parsed.GetValue(school)?.Trim().ToLowerInvariant(), console, ct));
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), (parsed.GetValue(school) is { } code ? ConsentFields.NormaliseSchool(code) : null), console, ct));
         return command;
     }
 

@@ -25,6 +25,21 @@ public sealed record ConsentFields(
     /// <summary>Whether a text is a school code (lower-case letters, digits and '-').</summary>
     public static bool IsSchoolCode(string? value) => value is not null && SchoolCode.IsMatch(value);
 
+    /// <summary>
+    /// A school code as people type it, in the one normalisation MediaGate applies (SPEC §5): trimmed, and
+    /// the ASCII letters A–Z made a–z. No other character is folded (<see cref="string.ToLowerInvariant()"/>
+    /// would turn the Kelvin sign into a k), so a look-alike never becomes another school's code.
+    /// </summary>
+    public static string NormaliseSchool(string? value) =>
+        string.Create((value ?? string.Empty).Trim().Length, (value ?? string.Empty).Trim(), static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+            }
+        });
+
     /// <summary>The record, or null after reporting every problem through <paramref name="error"/> (field, message).</summary>
     public static ConsentRecord? Parse(ConsentFields fields, ConsentOptions options, Action<string, string> error)
     {
@@ -38,7 +53,7 @@ public sealed record ConsentFields(
             error(field, message);
         }
 
-        var school = Text(fields.School).ToLowerInvariant();
+        var school = NormaliseSchool(fields.School);
         if (!IsSchoolCode(school))
         {
             Error("school", $"'{school}' is not a school code (lower-case letters, digits and '-')");

@@ -64,7 +64,7 @@ public sealed record MediaPath
         }
 
         var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var school = AsciiLower(path[..slash]);
+        var school = ConsentFields.NormaliseSchool(path[..slash]);
         return ConsentFields.IsSchoolCode(school)
             ? new MediaPath(school, path[(slash + 1)..], null, null)
             : UnknownSchool(path);
@@ -116,16 +116,6 @@ public sealed record MediaPath
 
         return segments.Length < 2 || segments[0].Length == 0 ? "the file is in no school's folder" : null;
     }
-
-    private static string AsciiLower(string value) =>
-        string.Create(value.Length, value, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var c = source[i];
-                span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-            }
-        });
 
     /// <summary>
     /// A name that shows where the upload came from and that every client addresses as it is: <c>%</c>,

@@ -281,7 +281,7 @@ public sealed partial class SchoolApi(
 
     private string School(string? value, ApiErrors errors)
     {
-        var code = (value ?? string.Empty).Trim().ToLowerInvariant();
+        var code = ConsentFields.NormaliseSchool(value);
         if (!ConsentFields.IsSchoolCode(code))
         {
             errors.Add("school", $"'{Shown(value)}' is not a school code (lower-case letters, digits and '-')");
@@ -312,7 +312,7 @@ public sealed partial class SchoolApi(
 
         UnknownFields(body, ConsentBodyFields, errors);
         var named = Text(body, "school", errors);
-        if (named is not null && named.Trim().ToLowerInvariant() != school)
+        if (named is not null && ConsentFields.NormaliseSchool(named) != school)
         {
             errors.Add("school", $"the body names school '{Shown(named)}', the address '{school}'");
         }

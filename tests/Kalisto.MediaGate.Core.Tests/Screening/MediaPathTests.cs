@@ -1,3 +1,4 @@
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Screening;
 
@@ -63,6 +64,16 @@ public sealed class MediaPathTests
         var kept = names.Select(n => MediaPath.Parse(n).FullPath).ToList();
 
         Assert.Equal(names.Length, kept.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [InlineData(" De-Wilg ", "de-wilg", true)]
+    [InlineData("\u212AALISTO", "\u212Aalisto", false)] // ToLowerInvariant would give "kalisto"
+    [InlineData("DE-W\u0130LG", "de-w\u0130lg", false)]
+    public void A_school_code_is_compared_after_ascii_lower_casing_only(string typed, string normalised, bool isCode)
+    {
+        Assert.Equal(normalised, ConsentFields.NormaliseSchool(typed));
+        Assert.Equal(isCode, ConsentFields.IsSchoolCode(ConsentFields.NormaliseSchool(typed)));
     }
 
     [Theory]
