@@ -30,8 +30,10 @@ public sealed record ConsentFields(
     /// the ASCII letters A–Z made a–z. No other character is folded (<see cref="string.ToLowerInvariant()"/>
     /// would turn the Kelvin sign into a k), so a look-alike never becomes another school's code.
     /// </summary>
-    public static string NormaliseSchool(string? value) =>
-        string.Create((value ?? string.Empty).Trim().Length, (value ?? string.Empty).Trim(), static (span, source) =>
+    public static string NormaliseSchool(string? value)
+    {
+        var trimmed = (value ?? string.Empty).Trim();
+        return string.Create(trimmed.Length, trimmed, static (span, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {
@@ -39,6 +41,7 @@ public sealed record ConsentFields(
                 span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
             }
         });
+    }
 
     /// <summary>The record, or null after reporting every problem through <paramref name="error"/> (field, message).</summary>
     public static ConsentRecord? Parse(ConsentFields fields, ConsentOptions options, Action<string, string> error)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Subjects;
 
 namespace Kalisto.MediaGate.Publishing;
 
@@ -146,7 +147,7 @@ public sealed class IdentifierSearch
             ArgumentNullException.ThrowIfNull(record);
             foreach (var (value, kind, seen) in new[] { (record.SubjectId, IdentifierKind.SubjectId, ids), (record.DisplayName, IdentifierKind.DisplayName, names) })
             {
-                var collapsed = Collapse(value.Normalize(NormalizationForm.FormC));
+                var collapsed = SubjectResolver.CollapseWhitespace(value.Normalize(NormalizationForm.FormC));
                 if (collapsed.Length == 0 || !seen.Add(collapsed))
                 {
                     continue;
@@ -170,7 +171,7 @@ public sealed class IdentifierSearch
 
                 var inText = new Needle(kind, WholeWord: length < AnywhereLength, Utf8: false);
                 var asUtf8 = inText with { Utf8 = true };
-                foreach (var form in Forms.Select(f => Collapse(value.Normalize(f))).Distinct(StringComparer.Ordinal))
+                foreach (var form in Forms.Select(f => SubjectResolver.CollapseWhitespace(value.Normalize(f))).Distinct(StringComparer.Ordinal))
                 {
                     // UTF-16 text and decoded character references hold the characters themselves.
                     Add(needles, text, form, inText);
@@ -532,31 +533,6 @@ public sealed class IdentifierSearch
         {
             return null;
         }
-    }
-
-    /// <summary>Trimmed, with every run of white space (including no-break spaces) made one space.</summary>
-    private static string Collapse(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        var space = false;
-        foreach (var c in value)
-        {
-            if (char.IsWhiteSpace(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.SpaceSeparator)
-            {
-                space = builder.Length > 0;
-                continue;
-            }
-
-            if (space)
-            {
-                builder.Append(' ');
-                space = false;
-            }
-
-            builder.Append(c);
-        }
-
-        return builder.ToString();
     }
 
     /// <summary>

@@ -156,12 +156,15 @@ public sealed class SubjectResolver(ConsentOptions options)
     public static string NormaliseId(string value) => value.Trim().ToUpperInvariant();
 
     /// <summary>Names: Unicode-normalised (NFKC), case-insensitive, whitespace collapsed.</summary>
-    public static string NormaliseName(string value)
+    public static string NormaliseName(string value) =>
+        CollapseWhitespace(value.Normalize(NormalizationForm.FormKC).ToUpperInvariant());
+
+    /// <summary>Trimmed, with every run of white space (including no-break spaces) made one space.</summary>
+    public static string CollapseWhitespace(string value)
     {
-        var normalised = value.Normalize(NormalizationForm.FormKC).ToUpperInvariant();
-        var builder = new StringBuilder(normalised.Length);
+        var builder = new StringBuilder(value.Length);
         var space = false;
-        foreach (var c in normalised)
+        foreach (var c in value)
         {
             if (char.IsWhiteSpace(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.SpaceSeparator)
             {

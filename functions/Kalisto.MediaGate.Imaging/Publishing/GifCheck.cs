@@ -20,7 +20,7 @@ internal static class GifCheck
             throw StrippingException.Unreadable("the content is not a GIF file");
         }
 
-        SkipColorTable(reader, header[10]);
+        GifStripper.SkipColorTable(reader, header[10]);
         search.Add("the GIF header", 0, reader.Position);
         Span<byte> descriptor = stackalloc byte[9];
         for (var blocks = 0; blocks < MaxBlocks; blocks++)
@@ -36,10 +36,10 @@ internal static class GifCheck
                     return;
                 case 0x2C:
                     reader.Read(descriptor, "a GIF image descriptor");
-                    SkipColorTable(reader, descriptor[8]);
+                    GifStripper.SkipColorTable(reader, descriptor[8]);
                     search.Add($"the GIF image descriptor at byte {start}", start, reader.Position - start);
                     reader.Byte("a GIF image"); // LZW minimum code size
-                    SkipSubBlocks(reader);
+                    GifStripper.SkipSubBlocks(reader);
                     break;
                 case 0x21:
                     var label = reader.Byte("a GIF extension");
@@ -66,23 +66,6 @@ internal static class GifCheck
         0xF9 => "graphic control extension",
         _ => $"extension 0x{label:X2}",
     };
-
-    private static void SkipColorTable(SourceReader reader, byte packed)
-    {
-        if ((packed & 0x80) != 0)
-        {
-            reader.Skip(3 * (1 << ((packed & 0x07) + 1)), "a GIF colour table");
-        }
-    }
-
-    private static void SkipSubBlocks(SourceReader reader)
-    {
-        int length;
-        while ((length = reader.Byte("a GIF data block")) != 0)
-        {
-            reader.Skip(length, "a GIF data block");
-        }
-    }
 
     private static byte[] JoinSubBlocks(SourceReader reader, string place)
     {

@@ -25,19 +25,7 @@ internal static class RiffCheck
 
     private static void Check(SourceReader reader, RangeSearch search, string form, HashSet<string> media, CancellationToken cancellationToken)
     {
-        Span<byte> header = stackalloc byte[12];
-        reader.Read(header, "the RIFF header");
-        if (!header.StartsWith("RIFF"u8) || Encoding.Latin1.GetString(header[8..]) != form)
-        {
-            throw StrippingException.Unreadable($"the content is not a RIFF {form.Trim()} file");
-        }
-
-        var riffEnd = 8L + BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (riffEnd > reader.Length)
-        {
-            throw StrippingException.Unreadable("the RIFF file is shorter than its header says");
-        }
-
+        var riffEnd = RiffStripper.ReadHeader(reader, form);
         search.Add("the RIFF header", 0, 12);
         var chunks = 0;
         Chunks(reader, search, 12, riffEnd, media, form == "WEBP", ref chunks, cancellationToken);

@@ -75,7 +75,7 @@ internal static class GifStripper
         throw StrippingException.Unreadable("the GIF has too many blocks");
     }
 
-    private static void SkipColorTable(SourceReader reader, byte packed)
+    internal static void SkipColorTable(SourceReader reader, byte packed)
     {
         if ((packed & 0x80) != 0)
         {
@@ -83,7 +83,7 @@ internal static class GifStripper
         }
     }
 
-    private static void SkipSubBlocks(SourceReader reader)
+    internal static void SkipSubBlocks(SourceReader reader)
     {
         int length;
         while ((length = reader.Byte("a GIF data block")) != 0)

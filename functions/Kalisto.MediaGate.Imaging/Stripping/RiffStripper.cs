@@ -40,7 +40,8 @@ internal static class RiffStripper
         return plan;
     }
 
-    private static (OutputPlan Plan, List<Chunk> Kept) Rewrite(SourceReader reader, string form, HashSet<string> keep)
+    /// <summary>Reads the 12-byte RIFF header of form <paramref name="form"/>; returns where the RIFF form ends.</summary>
+    internal static long ReadHeader(SourceReader reader, string form)
     {
         Span<byte> header = stackalloc byte[12];
         reader.Read(header, "the RIFF header");
@@ -50,11 +51,13 @@ internal static class RiffStripper
         }
 
         var riffEnd = 8L + BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (riffEnd > reader.Length)
-        {
-            throw StrippingException.Unreadable("the RIFF file is truncated");
-        }
+        return riffEnd <= reader.Length ? riffEnd : throw StrippingException.Unreadable("the RIFF file is truncated");
+    }
 
+    private static (OutputPlan Plan, List<Chunk> Kept) Rewrite(SourceReader reader, string form, HashSet<string> keep)
+    {
+        var riffEnd = ReadHeader(reader, form);
+        Span<byte> header = stackalloc byte[8];
         var kept = new List<Chunk>();
         var position = 12L;
         while (riffEnd - position >= 8)
