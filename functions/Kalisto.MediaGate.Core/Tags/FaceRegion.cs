@@ -33,5 +33,14 @@ public sealed record FaceRegion(double Left, double Top, double Width, double He
         };
     }
 
+    /// <summary>The smallest region that covers both this one and <paramref name="other"/>.</summary>
+    public FaceRegion Union(FaceRegion other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var left = Math.Min(Left, other.Left);
+        var top = Math.Min(Top, other.Top);
+        return new FaceRegion(left, top, Math.Max(Left + Width, other.Left + other.Width) - left, Math.Max(Top + Height, other.Top + other.Height) - top);
+    }
+
     private static double Clamp(double value) => double.IsFinite(value) ? Math.Clamp(value, 0, 1) : 0;
 }

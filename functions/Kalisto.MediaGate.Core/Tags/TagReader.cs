@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Tags.Formats;
 using MetadataExtractor;
@@ -10,13 +12,59 @@ namespace Kalisto.MediaGate.Tags;
 /// The tag reader of SPEC §3.1: detects the container from the content, reads only the metadata
 /// structures that can hold person and keyword tags, and turns every failure into a problem.
 /// </summary>
-public sealed class TagReader(IOptions<TagReaderOptions> options) : ITagReader
+public sealed class TagReader : ITagReader
 {
-    private readonly TagReaderOptions _options = options.Value;
+    private readonly TagReaderOptions _options;
+    private readonly Regex _subjectIdSearch;
+
+    public TagReader(IOptions<TagReaderOptions> options, IOptions<ConsentOptions> consent)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(consent);
+        _options = options.Value;
+        _subjectIdSearch = SubjectIdSearch(consent.Value.SubjectIdPattern);
+    }
+
+    public TagReader(IOptions<TagReaderOptions> options)
+        : this(options, Options.Create(new ConsentOptions()))
+    {
+    }
 
     public TagReader()
         : this(Options.Create(new TagReaderOptions()))
     {
+    }
+
+    /// <summary>
+    /// The subject-ID pattern (anchored, for whole values) turned into a search for IDs inside free text:
+    /// the anchors are dropped and the match may not touch a letter or digit on either side.
+    /// </summary>
+    internal static Regex SubjectIdSearch(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var inner = pattern;
+        if (inner.StartsWith('^'))
+        {
+            inner = inner[1..];
+        }
+        else if (inner.StartsWith(@"\A", StringComparison.Ordinal))
+        {
+            inner = inner[2..];
+        }
+
+        if (inner.EndsWith('$') && !inner.EndsWith(@"\$", StringComparison.Ordinal))
+        {
+            inner = inner[..^1];
+        }
+        else if (inner.EndsWith(@"\z", StringComparison.OrdinalIgnoreCase))
+        {
+            inner = inner[..^2];
+        }
+
+        return new Regex(
+            $@"(?<![\p{{L}}\p{{N}}])(?:{inner})(?![\p{{L}}\p{{N}}])",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
     }
 
     public TagReadResult Read(Stream content, string fileName)
@@ -29,7 +77,7 @@ public sealed class TagReader(IOptions<TagReaderOptions> options) : ITagReader
         }
 
         var stream = new CountingStream(content);
-        var tags = new TagCollector(_options);
+        var tags = new TagCollector(_options, _subjectIdSearch);
         var format = MediaFormat.Unknown;
         var kind = MediaKind.Unsupported;
         try
