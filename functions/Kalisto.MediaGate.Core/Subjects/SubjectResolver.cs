@@ -32,30 +32,35 @@ public sealed class SubjectResolver(ConsentOptions options)
         foreach (var person in tags.Persons)
         {
             subjectTagCount++;
-            var outcome = ResolvePerson(person, byId, byName);
-            switch (outcome)
+            foreach (var outcome in ResolvePerson(person, byId, byName))
             {
-                case Resolved(var id):
-                    subjects.Add(id);
-                    if (person.Region is { } region)
-                    {
-                        Regions(regions, id).Add(region);
-                    }
-                    else
-                    {
-                        namedOutsideRegions.Add(id);
-                    }
+                switch (outcome)
+                {
+                    case Resolved(var id):
+                        subjects.Add(id);
+                        if (person.Region is { } region)
+                        {
+                            Regions(regions, id).Add(region);
+                        }
+                        else
+                        {
+                            namedOutsideRegions.Add(id);
+                        }
 
-                    break;
-                case UnknownId(var id):
-                    reasons.Add(new Reason(ReasonCode.UnknownSubject, id));
-                    break;
-                case Ambiguous:
-                    reasons.Add(new Reason(ReasonCode.AmbiguousPerson));
-                    break;
-                default:
-                    reasons.Add(new Reason(ReasonCode.UnresolvedPerson));
-                    break;
+                        break;
+                    case UnknownId(var id):
+                        reasons.Add(new Reason(ReasonCode.UnknownSubject, id));
+                        break;
+                    case Conflicting:
+                        reasons.Add(new Reason(ReasonCode.ConflictingTags));
+                        break;
+                    case Ambiguous:
+                        reasons.Add(new Reason(ReasonCode.AmbiguousPerson));
+                        break;
+                    default:
+                        reasons.Add(new Reason(ReasonCode.UnresolvedPerson));
+                        break;
+                }
             }
         }
 
@@ -114,26 +119,27 @@ public sealed class SubjectResolver(ConsentOptions options)
         return list;
     }
 
-    private PersonOutcome ResolvePerson(PersonTag person, Dictionary<string, string> byId, Dictionary<string, List<string>> byName)
+    /// <summary>
+    /// Every value of one person entry (a PersonInImageWDetails entry's PersonId and PersonName): an
+    /// entry whose values resolve to two subjects is <c>conflicting-tags</c> (both subjects are checked);
+    /// an ID that is not in the register is reported even when a name resolves.
+    /// </summary>
+    private List<PersonOutcome> ResolvePerson(PersonTag person, Dictionary<string, string> byId, Dictionary<string, List<string>> byName)
     {
         if (person.Value is null)
         {
-            return new Unresolved(); // an unnamed face is an unidentified person
+            return [new Unresolved()]; // an unnamed face is an unidentified person
         }
 
-        PersonOutcome? first = null;
-        foreach (var value in new[] { person.Value }.Concat(person.Alternatives ?? []))
+        var outcomes = new[] { person.Value }.Concat(person.Alternatives ?? []).Select(v => ResolveValue(v, byId, byName)).ToList();
+        var resolved = outcomes.OfType<Resolved>().Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = outcomes.OfType<UnknownId>().Distinct();
+        return resolved.Count switch
         {
-            var outcome = ResolveValue(value, byId, byName);
-            if (outcome is Resolved)
-            {
-                return outcome;
-            }
-
-            first ??= outcome;
-        }
-
-        return first!;
+            0 => [outcomes[0]],
+            1 => [new Resolved(resolved[0]), .. unknown],
+            _ => [.. resolved.Select(id => new Resolved(id)), new Conflicting(), .. unknown],
+        };
     }
 
     private PersonOutcome ResolveValue(string value, Dictionary<string, string> byId, Dictionary<string, List<string>> byName)
@@ -193,4 +199,6 @@ public sealed class SubjectResolver(ConsentOptions options)
     private sealed record Ambiguous : PersonOutcome;
 
     private sealed record Unresolved : PersonOutcome;
+
+    private sealed record Conflicting : PersonOutcome;
 }

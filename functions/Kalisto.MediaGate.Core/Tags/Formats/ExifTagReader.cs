@@ -1,3 +1,4 @@
+using System.Text;
 using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
 using MetadataExtractor.Formats.Iptc;
@@ -38,12 +39,28 @@ internal static class ExifTagReader
                 tags.Orientation = orientation;
             }
 
-            if (ifd0.GetByteArray(ExifDirectoryBase.TagWinKeywords) is { } xp)
+            if (tags.ImageSize is null && ifd0.TryGetInt32(ExifDirectoryBase.TagImageWidth, out var width)
+                && ifd0.TryGetInt32(ExifDirectoryBase.TagImageHeight, out var height) && width > 0 && height > 0)
+            {
+                tags.ImageSize = (width, height); // a TIFF's first page; a JPEG's frame header replaces it (JpegTagReader)
+            }
+        }
+
+        // Every IFD: a TIFF's later pages (and a JPEG's IFD1) can carry XPKeywords too, and exiftool reads them.
+        foreach (var directory in directories.OfType<ExifDirectoryBase>())
+        {
+            var where = directory is ExifIfd0Directory ? container : $"{container} {directory.Name}";
+            if (directory.GetByteArray(ExifDirectoryBase.TagWinKeywords) is { } xp)
             {
                 foreach (var keyword in MetadataText.XpKeywords(xp))
                 {
-                    tags.Keyword(keyword, $"EXIF XPKeywords ({container})");
+                    tags.Keyword(keyword, $"EXIF XPKeywords ({where})");
                 }
+            }
+
+            if (tags.ExaminesText)
+            {
+                Examine(directory, where, tags);
             }
         }
 
@@ -55,6 +72,36 @@ internal static class ExifTagReader
         {
             throw new UnreadableMetadataException($"EXIF in {container} is damaged: {ifd0.Errors.First()}");
         }
+    }
+
+    /// <summary>The safety net (SPEC §3.1) over the text values of one IFD: descriptions, comments, titles.</summary>
+    private static void Examine(ExifDirectoryBase directory, string where, TagCollector tags)
+    {
+        foreach (var tag in directory.Tags)
+        {
+            var value = directory.GetObject(tag.Type);
+            var text = value switch
+            {
+                StringValue s => s.ToString(Encoding.Latin1),
+                string s => s,
+                byte[] b when tag.Type is >= 0x9C9B and <= 0x9C9F and not ExifDirectoryBase.TagWinKeywords => Encoding.Unicode.GetString(b),
+                byte[] b when tag.Type == ExifDirectoryBase.TagUserComment => UserComment(b),
+                _ => null,
+            };
+            tags.Examined(text, $"EXIF {tag.Name} ({where})");
+        }
+    }
+
+    /// <summary>EXIF UserComment: an 8-byte character code, then the text (UTF-16 of either order for UNICODE).</summary>
+    private static string UserComment(byte[] bytes)
+    {
+        if (bytes.AsSpan().StartsWith("UNICODE\0"u8))
+        {
+            var body = bytes.AsSpan(8);
+            return Encoding.Unicode.GetString(body) + " " + Encoding.BigEndianUnicode.GetString(body);
+        }
+
+        return Encoding.Latin1.GetString(bytes);
     }
 
     private sealed class Handler(List<Directory> directories, string container, TagCollector tags) : ExifTiffHandler(directories)

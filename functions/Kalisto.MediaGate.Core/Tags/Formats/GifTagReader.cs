@@ -48,6 +48,12 @@ internal static class GifTagReader
     private static void Extension(Stream stream, TagCollector tags)
     {
         var label = Byte(stream);
+        if (label == 0xFE && tags.ExaminesText)
+        {
+            tags.Examined(Encoding.Latin1.GetString(SubBlocks(stream, "a GIF comment", tags)), "a GIF comment extension");
+            return;
+        }
+
         if (label != 0xFF)
         {
             SkipSubBlocks(stream);
@@ -92,6 +98,18 @@ internal static class GifTagReader
         }
 
         XmpPacketReader.Read(bytes.AsSpan(0, close + 2), "GIF application extension", tags);
+    }
+
+    private static byte[] SubBlocks(Stream stream, string what, TagCollector tags)
+    {
+        using var data = new MemoryStream();
+        int length;
+        while ((length = Byte(stream)) != 0)
+        {
+            data.Write(stream.ReadBlock(length, what, tags));
+        }
+
+        return data.ToArray();
     }
 
     private static void SkipColorTable(Stream stream, byte packed)

@@ -115,22 +115,40 @@ internal static class HeifTagReader
         foreach (var infe in IsoBoxReader.Children(stream, iinf, budget, 4 + entryCountSize).Where(b => b.Type == "infe").ToList())
         {
             var p = IsoBoxReader.Payload(stream, infe, tags);
-            if (p.Length < 4 || p[0] < 2)
-            {
-                continue; // versions 0 and 1 carry no item type
-            }
-
-            var pos = 4;
-            var idSize = p[0] == 2 ? 2 : 4;
-            if (p.Length < pos + idSize + 6)
+            if (p.Length < 4)
             {
                 throw new UnreadableMetadataException("a HEIF item entry is truncated");
             }
 
-            var id = idSize == 2 ? BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(pos)) : BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(pos));
-            pos += idSize + 2; // item_ID, protection index
-            var type = Encoding.Latin1.GetString(p, pos, 4);
-            pos += 4;
+            long id;
+            var pos = 4;
+            var type = "mime";
+            if (p[0] >= 2)
+            {
+                var idSize = p[0] == 2 ? 2 : 4;
+                if (p.Length < pos + idSize + 6)
+                {
+                    throw new UnreadableMetadataException("a HEIF item entry is truncated");
+                }
+
+                id = idSize == 2 ? BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(pos)) : BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(pos));
+                pos += idSize + 2; // item_ID, protection index
+                type = Encoding.Latin1.GetString(p, pos, 4);
+                pos += 4;
+            }
+            else
+            {
+                // Versions 0 and 1 have no item type: name, content type and encoding follow the ID,
+                // so an XMP item is known by its content type alone (as exiftool reads it).
+                if (p.Length < pos + 4)
+                {
+                    throw new UnreadableMetadataException("a HEIF item entry is truncated");
+                }
+
+                id = BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(pos));
+                pos += 4; // item_ID, protection index
+            }
+
             CString(p, ref pos); // item name, not needed
             var contentType = type == "mime" ? CString(p, ref pos) : string.Empty;
             result.Add(new ItemInfo(id, type, contentType));

@@ -26,6 +26,23 @@ internal static class IptcTagReader
             {
                 tags.Keyword(keyword, $"IPTC 2:25 Keywords ({container})");
             }
+
+            if (tags.ExaminesText)
+            {
+                // The safety net (SPEC §3.1): captions, by-lines, headlines and every other text dataset.
+                foreach (var tag in directory.Tags.Where(t => t.Type != IptcDirectory.TagKeywords))
+                {
+                    var text = directory.GetObject(tag.Type) switch
+                    {
+                        StringValue s => s.ToString(),
+                        string s => s,
+                        StringValue[] values => string.Join(' ', values.Select(v => v.ToString())),
+                        string[] values => string.Join(' ', values),
+                        _ => null,
+                    };
+                    tags.Examined(text, $"IPTC {tag.Name} ({container})");
+                }
+            }
         }
     }
 }

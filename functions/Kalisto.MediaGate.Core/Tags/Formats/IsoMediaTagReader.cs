@@ -4,8 +4,9 @@ using System.Text;
 namespace Kalisto.MediaGate.Tags.Formats;
 
 /// <summary>
-/// MP4, MOV, M4V, 3GP and M4A: XMP in the top-level <c>uuid</c> box and in <c>udta/XMP_</c> (of the
-/// movie or of a track), and the QuickTime <c>meta</c> keys <c>com.apple.quicktime.keywords</c>.
+/// MP4, MOV, M4V, 3GP and M4A: XMP in <c>uuid</c> boxes (top level, in <c>moov</c> and in its tracks), in
+/// <c>XMP_</c> boxes (in <c>moov</c>, <c>udta</c>, <c>trak</c>, <c>mdia</c>, <c>minf</c>), and the QuickTime
+/// <c>meta</c> keys <c>com.apple.quicktime.keywords</c>.
 /// Only the boxes on the way to those are read; <c>mdat</c> is skipped by seeking.
 /// </summary>
 internal static class IsoMediaTagReader
@@ -33,8 +34,8 @@ internal static class IsoMediaTagReader
         }
     }
 
-    /// <summary>The top-level XMP <c>uuid</c> box, shared with HEIF.</summary>
-    public static void Uuid(Stream stream, IsoBox box, TagCollector tags)
+    /// <summary>An XMP <c>uuid</c> box (top level, or inside <c>moov</c> and <c>trak</c>), shared with HEIF.</summary>
+    public static void Uuid(Stream stream, IsoBox box, TagCollector tags, string where = "uuid box")
     {
         if (box.PayloadSize < 16)
         {
@@ -46,7 +47,7 @@ internal static class IsoMediaTagReader
         stream.ReadExactlyOrThrow(id, "a uuid box");
         if (new Guid(id, bigEndian: true) == XmpUuid)
         {
-            XmpPacketReader.Read(IsoBoxReader.Payload(stream, box, tags, 16), "uuid box", tags);
+            XmpPacketReader.Read(IsoBoxReader.Payload(stream, box, tags, 16), where, tags);
         }
     }
 
@@ -62,11 +63,14 @@ internal static class IsoMediaTagReader
             var here = $"{path}/{IsoBoxReader.Printable(box.Type)}";
             switch (box.Type)
             {
-                case "udta" or "trak":
+                case "udta" or "trak" or "mdia" or "minf":
                     Container(stream, box, here, depth + 1, budget, tags);
                     break;
                 case "XMP_":
                     XmpPacketReader.Read(IsoBoxReader.Payload(stream, box, tags), here, tags);
+                    break;
+                case "uuid":
+                    Uuid(stream, box, tags, here);
                     break;
                 case "meta":
                     Meta(stream, box, here, budget, tags);

@@ -16,32 +16,52 @@ internal static class JpegTagReader
     private static readonly byte[] ExtendedXmpPreamble = "http://ns.adobe.com/xmp/extension/\0"u8.ToArray();
     private static readonly byte[] PhotoshopPreamble = "Photoshop 3.0\0"u8.ToArray();
 
+    private static readonly byte[] OldPhotoshopPreamble = "Adobe_Photoshop2.5:"u8.ToArray();
+
+    private static readonly JpegSegmentType[] FrameTypes =
+    [
+        JpegSegmentType.Sof0, JpegSegmentType.Sof1, JpegSegmentType.Sof2, JpegSegmentType.Sof3, JpegSegmentType.Sof5,
+        JpegSegmentType.Sof6, JpegSegmentType.Sof7, JpegSegmentType.Sof9, JpegSegmentType.Sof10, JpegSegmentType.Sof11,
+        JpegSegmentType.Sof13, JpegSegmentType.Sof14, JpegSegmentType.Sof15,
+    ];
+
     public static void Read(Stream stream, TagCollector tags)
     {
         var segments = JpegSegmentReader.ReadSegments(
             new SequentialStreamReader(stream, isMotorolaByteOrder: true),
-            [JpegSegmentType.App1, JpegSegmentType.AppD]);
+            tags.ExaminesText ? [JpegSegmentType.App1, JpegSegmentType.AppD, JpegSegmentType.Com] : [JpegSegmentType.App1, JpegSegmentType.AppD]);
         var extended = new Dictionary<string, ExtendedXmp>(StringComparer.Ordinal);
+        byte[]? photoshop = null;
         foreach (var segment in segments)
         {
             var bytes = segment.Bytes;
             tags.Account(bytes.Length, "JPEG segment");
-            if (segment.Type == JpegSegmentType.App1 && bytes.AsSpan().StartsWith(ExifPreamble))
+            if (segment.Type != JpegSegmentType.AppD && photoshop is not null)
             {
-                ExifTagReader.Read(bytes[ExifPreamble.Length..], "APP1 EXIF", tags);
+                PhotoshopResources.Read(photoshop, "APP13", tags);
+                photoshop = null;
             }
-            else if (segment.Type == JpegSegmentType.App1 && bytes.AsSpan().StartsWith(XmpPreamble))
+
+            switch (segment.Type)
             {
-                XmpPacketReader.Read(bytes.AsSpan(XmpPreamble.Length), "APP1", tags);
+                case JpegSegmentType.App1:
+                    App1(bytes, extended, tags);
+                    break;
+                case JpegSegmentType.AppD when PhotoshopData(bytes) is { } data:
+                    // Photoshop splits large resource blocks over consecutive APP13 segments (as exiftool joins them).
+                    photoshop = photoshop is null ? data : [.. photoshop, .. data];
+                    break;
+                case JpegSegmentType.Com:
+                    tags.Examined(Encoding.Latin1.GetString(bytes), "the JPEG comment (COM)");
+                    break;
+                default:
+                    break;
             }
-            else if (segment.Type == JpegSegmentType.App1 && bytes.AsSpan().StartsWith(ExtendedXmpPreamble))
-            {
-                AddExtendedChunk(bytes.AsSpan(ExtendedXmpPreamble.Length), extended, tags);
-            }
-            else if (segment.Type == JpegSegmentType.AppD && bytes.AsSpan().StartsWith(PhotoshopPreamble))
-            {
-                PhotoshopResources.Read(bytes.AsSpan(PhotoshopPreamble.Length), "APP13", tags);
-            }
+        }
+
+        if (photoshop is not null)
+        {
+            PhotoshopResources.Read(photoshop, "APP13", tags);
         }
 
         foreach (var (guid, xmp) in extended)
@@ -52,6 +72,76 @@ internal static class JpegTagReader
             }
 
             XmpPacketReader.Read(xmp.Buffer, "APP1 extended XMP", tags);
+        }
+
+        if (tags.HasPixelRegions)
+        {
+            ImageSize(stream, tags);
+        }
+    }
+
+    /// <summary>
+    /// APP1 as exiftool tells the kinds apart: EXIF after <c>Exif\0</c> and any one byte (Kodak and others
+    /// write a second byte other than NUL), up to four bytes of garbage before it; XMP after the standard
+    /// header, after the non-standard ones (<c>XMP\0</c>, a space before the NUL) or with no header at all.
+    /// </summary>
+    private static void App1(byte[] bytes, Dictionary<string, ExtendedXmp> extended, TagCollector tags)
+    {
+        var span = bytes.AsSpan();
+        if (span.StartsWith(XmpPreamble))
+        {
+            XmpPacketReader.Read(span[XmpPreamble.Length..], "APP1", tags);
+        }
+        else if (span.StartsWith(ExtendedXmpPreamble))
+        {
+            AddExtendedChunk(span[ExtendedXmpPreamble.Length..], extended, tags);
+        }
+        else if (ExifStart(span) is { } tiff)
+        {
+            ExifTagReader.Read(bytes[tiff..], "APP1 EXIF", tags);
+        }
+        else if (XmpStart(span) is { } xmp)
+        {
+            XmpPacketReader.Read(span[xmp..], "APP1 (non-standard XMP header)", tags);
+        }
+        else
+        {
+            tags.Examined(Encoding.Latin1.GetString(bytes), "an APP1 segment of unknown kind");
+        }
+    }
+
+    private static int? ExifStart(ReadOnlySpan<byte> segment)
+    {
+        var at = segment[..Math.Min(segment.Length, 4 + ExifPreamble.Length)].IndexOf("Exif\0"u8);
+        return at is >= 0 and <= 4 && segment.Length >= at + ExifPreamble.Length ? at + ExifPreamble.Length : null;
+    }
+
+    private static int? XmpStart(ReadOnlySpan<byte> segment)
+    {
+        if (segment.StartsWith("XMP\0"u8) || segment.StartsWith("http"u8) || segment.IndexOf("<?xpacket"u8) >= 0 || segment.IndexOf("<x:xmpmeta"u8) >= 0)
+        {
+            var open = segment.IndexOf((byte)'<');
+            return open >= 0 ? open : null;
+        }
+
+        return null;
+    }
+
+    private static byte[]? PhotoshopData(byte[] bytes) =>
+        bytes.AsSpan().StartsWith(PhotoshopPreamble) ? bytes[PhotoshopPreamble.Length..]
+        : bytes.AsSpan().StartsWith(OldPhotoshopPreamble) && bytes.Length >= 27 ? bytes[27..] // the old header, as exiftool skips it
+        : null;
+
+    /// <summary>The frame header's size, for regions given in pixels; read only when such a region exists.</summary>
+    private static void ImageSize(Stream stream, TagCollector tags)
+    {
+        stream.Position = 0;
+        var frame = JpegSegmentReader.ReadSegments(new SequentialStreamReader(stream, isMotorolaByteOrder: true), FrameTypes).FirstOrDefault();
+        if (frame is { Bytes.Length: >= 5 })
+        {
+            var height = BinaryPrimitives.ReadUInt16BigEndian(frame.Bytes.AsSpan(1));
+            var width = BinaryPrimitives.ReadUInt16BigEndian(frame.Bytes.AsSpan(3));
+            tags.ImageSize = (width, height);
         }
     }
 

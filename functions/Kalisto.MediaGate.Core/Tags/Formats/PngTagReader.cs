@@ -20,6 +20,19 @@ internal static class PngTagReader
 
     public static void Read(Stream stream, TagCollector tags)
     {
+        ReadChunks(stream, tags);
+        if (tags.NeedsImageSize && stream.Length >= 24)
+        {
+            // IHDR, the first chunk: width and height, for regions given in pixels.
+            Span<byte> size = stackalloc byte[8];
+            stream.Position = 16;
+            stream.ReadExactlyOrThrow(size, "the PNG header");
+            tags.ImageSize = (BinaryPrimitives.ReadUInt32BigEndian(size), BinaryPrimitives.ReadUInt32BigEndian(size[4..]));
+        }
+    }
+
+    private static void ReadChunks(Stream stream, TagCollector tags)
+    {
         foreach (var (type, bytes) in Chunks(stream, tags))
         {
             if (type == "eXIf")
@@ -54,17 +67,29 @@ internal static class PngTagReader
     {
         var header = new byte[8];
         stream.Position = 8; // signature
+        var afterEnd = false;
         for (var i = 0; i < MaxChunks; i++)
         {
             if (stream.Position == stream.Length)
             {
-                yield break; // no IEND: nothing more to read
+                yield break; // the end of the file (with or without IEND)
+            }
+
+            if (afterEnd && stream.Length - stream.Position < 12)
+            {
+                yield break; // a few trailing bytes, too short to be a chunk
             }
 
             stream.ReadExactlyOrThrow(header, "a PNG chunk header");
             var length = BinaryPrimitives.ReadUInt32BigEndian(header);
             var type = Encoding.Latin1.GetString(header, 4, 4);
-            if (length > int.MaxValue || length + 4L > stream.Length - stream.Position)
+            var fits = length <= int.MaxValue && length + 4L <= stream.Length - stream.Position;
+            if (afterEnd && (!fits || !type.All(char.IsAsciiLetter)))
+            {
+                yield break; // data after IEND that is no chunk (a trailer some tools append)
+            }
+
+            if (!fits)
             {
                 throw new UnreadableMetadataException($"PNG chunk '{IsoBoxReader.Printable(type)}' runs past the end of the file");
             }
@@ -75,12 +100,10 @@ internal static class PngTagReader
                 stream.Seek(4, SeekOrigin.Current); // CRC
                 yield return (type, data);
             }
-            else if (type == "IEND")
-            {
-                yield break;
-            }
             else
             {
+                // Chunks after IEND are read too: exiftool reads them, so a tag may hide there.
+                afterEnd |= type == "IEND";
                 stream.Seek(length + 4L, SeekOrigin.Current);
             }
         }
@@ -98,6 +121,7 @@ internal static class PngTagReader
 
         if (!keyword.StartsWith("Raw profile type ", StringComparison.OrdinalIgnoreCase))
         {
+            tags.Examined(Encoding.UTF8.GetString(text), $"{container} '{keyword}'");
             return;
         }
 

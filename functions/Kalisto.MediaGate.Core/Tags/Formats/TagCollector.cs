@@ -24,7 +24,10 @@ internal sealed class TagCollector(TagReaderOptions options, Regex? subjectIdSea
     public (double Width, double Height)? ImageSize { get; set; }
 
     /// <summary>True when a region was given in pixels and the format reader has not found the image size yet.</summary>
-    public bool NeedsImageSize => ImageSize is null && _regions.Any(r => r.InPixels);
+    public bool NeedsImageSize => ImageSize is null && HasPixelRegions;
+
+    /// <summary>True when a region was given in pixels.</summary>
+    public bool HasPixelRegions => _regions.Any(r => r.InPixels);
 
     public void Person(string? value, string source, IReadOnlyList<string>? alternatives = null)
     {
