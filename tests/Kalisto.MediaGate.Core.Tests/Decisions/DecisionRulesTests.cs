@@ -174,6 +174,36 @@ public sealed class DecisionRulesTests
     }
 
     [Fact]
+    public void Person_details_entry_whose_id_and_name_are_two_subjects_is_conflicting_and_both_are_checked()
+    {
+        // PersonId of a consenting pupil, PersonName of a withdrawn one: the first value must not win.
+        var decision = Decide(Tags([new PersonTag("LL-1001", "wdetails", null, ["Lotte Visser"])]));
+
+        Assert.Equal(Outcome.Quarantined, decision.Outcome);
+        Assert.Equal(["LL-1001", "LL-1003"], decision.Subjects);
+        Assert.Contains(new Reason(ReasonCode.ConflictingTags), decision.Reasons);
+        Assert.Contains(new Reason(ReasonCode.ConsentWithdrawn, "LL-1003"), decision.Reasons);
+    }
+
+    [Fact]
+    public void Person_details_entry_whose_id_and_name_are_one_subject_is_that_subject()
+    {
+        var decision = Decide(Tags([new PersonTag("LL-1001", "wdetails", null, ["emma DE vries"])]));
+
+        Assert.Equal(Outcome.Approved, decision.Outcome);
+        Assert.Equal(["LL-1001"], decision.Subjects);
+    }
+
+    [Fact]
+    public void Person_details_entry_with_an_unknown_id_is_reported_even_when_its_name_resolves()
+    {
+        var decision = Decide(Tags([new PersonTag("LL-9999", "wdetails", null, ["Emma de Vries"])]));
+
+        Assert.Equal(Outcome.Quarantined, decision.Outcome);
+        Assert.Equal([new Reason(ReasonCode.UnknownSubject, "LL-9999")], decision.Reasons);
+    }
+
+    [Fact]
     public void Resolution_is_scoped_to_the_school_of_the_records_given()
     {
         var decision = _rules.Decide(Tags([Person("Emma de Vries")], ["LL-1001"]), [Records.Valid("het-anker", "LL-2001", "Fleur Mulder")], Now);
