@@ -53,6 +53,8 @@ internal static class JpegTagReader
 
             XmpPacketReader.Read(xmp.Buffer, "APP1 extended XMP", tags);
         }
+
+        AfcpTrailer.Read(stream, tags);
     }
 
     private static void AddExtendedChunk(ReadOnlySpan<byte> chunk, Dictionary<string, ExtendedXmp> extended, TagCollector tags)

@@ -32,6 +32,9 @@ internal static class XmpPacketReader
     private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
     private static readonly XNamespace Lr = "http://ns.adobe.com/lightroom/1.0/";
     private static readonly XNamespace DigiKam = "http://www.digikam.org/ns/1.0/";
+
+    // digiKam 4 and older wrote TagsList in this namespace.
+    private static readonly XNamespace DigiKamOld = "http://www.digikam.org/";
     private static readonly XNamespace MicrosoftPhoto = "http://ns.microsoft.com/photo/1.0/";
 
     // exiftool writes the Microsoft Photo 1.0 namespace without its trailing slash.
@@ -230,7 +233,7 @@ internal static class XmpPacketReader
                 tags.HierarchicalKeyword(path, '|', Source("lr:hierarchicalSubject"));
             }
         }
-        else if (name == DigiKam + "TagsList")
+        else if (name == DigiKam + "TagsList" || name == DigiKamOld + "TagsList")
         {
             foreach (var path in Texts(value))
             {
