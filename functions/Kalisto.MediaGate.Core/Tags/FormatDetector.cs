@@ -79,9 +79,13 @@ internal static class FormatDetector
     }
 
     /// <summary>True when the file's extension belongs to the detected container.</summary>
-    public static bool NameMatches(MediaFormat format, string fileName) =>
-        Extensions.TryGetValue(format, out var extensions)
-        && extensions.Contains(Path.GetExtension(fileName), StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether the name ends in the extension of any container MediaGate reads. A JPEG named
+    /// <c>.heic</c> or a QuickTime movie named <c>.mp4</c> is common and harmless (it is read, stripped
+    /// and typed by its content, as exiftool reads it); a name of another kind (<c>.html</c>, none) is not.
+    /// </summary>
+    public static bool IsMediaName(string fileName) =>
+        Extensions.Values.Any(e => e.Contains(Path.GetExtension(fileName), StringComparer.OrdinalIgnoreCase));
 
     private static (MediaFormat, MediaKind) IsoFamily(ReadOnlySpan<byte> h, string fileName)
     {

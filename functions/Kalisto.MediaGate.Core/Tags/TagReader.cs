@@ -98,10 +98,10 @@ public sealed class TagReader : ITagReader
                 return tags.Build(kind, format, stream.BytesRead);
             }
 
-            if (!FormatDetector.NameMatches(format, fileName))
+            if (!FormatDetector.IsMediaName(fileName))
             {
                 tags.Problem(ReasonCode.Unreadable,
-                    string.Create(CultureInfo.InvariantCulture, $"the content is {format} but the name ends in '{Path.GetExtension(fileName)}'"));
+                    string.Create(CultureInfo.InvariantCulture, $"the content is {format} but the name ends in '{Path.GetExtension(fileName)}', which is no media file name"));
             }
 
             stream.Position = 0;

@@ -161,6 +161,32 @@ public sealed class EveryPacketTests
         AssertKeywords(Read([.. MediaBuilder.Ftyp(), .. moov], "clip.mp4"), "LL-1001");
     }
 
+    [Fact]
+    public void A_jpeg_named_like_another_media_file_is_read_by_its_content()
+    {
+        AssertKeywords(Read(MediaBuilder.Jpeg(MediaBuilder.Xmp(MediaBuilder.DcSubject("LL-1001"))), "photo.heic"), "LL-1001");
+    }
+
+    [Fact]
+    public void A_jpeg_named_like_no_media_file_is_a_problem()
+    {
+        var problem = Assert.Single(Read(MediaBuilder.Jpeg(MediaBuilder.Xmp(MediaBuilder.DcSubject("LL-1001"))), "photo.html").Problems);
+
+        Assert.Contains("'.html'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wav_whose_riff_header_gives_too_small_a_size_is_read_to_its_end()
+    {
+        // A camera's WAV: the RIFF size leaves out the last chunk, where the XMP is.
+        var xmp = Packet("LL-1001");
+        byte[] fmt = [.. "fmt "u8, 16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x40, 0x1F, 0, 0, 1, 0, 8, 0];
+        byte[] pmx = [.. "_PMX"u8, .. BitConverter.GetBytes(xmp.Length), .. xmp, .. new byte[xmp.Length % 2]];
+        byte[] wav = [.. "RIFF"u8, .. BitConverter.GetBytes(4 + fmt.Length), .. "WAVE"u8, .. fmt, .. pmx];
+
+        AssertKeywords(Read(wav, "sound.wav"), "LL-1001");
+    }
+
     internal static byte[] Iim(params string[] keywords)
     {
         using var ms = new MemoryStream();

@@ -109,16 +109,16 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public void Wrong_extension_is_a_problem_but_the_tags_are_still_read()
+    public void A_name_of_no_media_file_is_a_problem_but_the_tags_are_still_read()
     {
         var jpeg = MediaBuilder.Jpeg(MediaBuilder.Xmp(MediaBuilder.DcSubject("LL-1001")));
 
-        var result = Read(jpeg, "photo.png");
+        var result = Read(jpeg, "photo.txt");
 
         Assert.Equal(MediaFormat.Jpeg, result.Format);
         var problem = Assert.Single(result.Problems);
         Assert.Equal("unreadable", problem.Code);
-        Assert.Contains(".png", problem.Message, StringComparison.Ordinal);
+        Assert.Contains(".txt", problem.Message, StringComparison.Ordinal);
         Assert.Equal("LL-1001", Assert.Single(result.Keywords).Value);
     }
 

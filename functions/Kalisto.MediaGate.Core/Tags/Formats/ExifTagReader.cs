@@ -17,6 +17,7 @@ internal static class ExifTagReader
 {
     private const int XmpTag = 700;
     private const int PhotoshopTag = 34377;
+    private const int IptcTag = 33723;
 
     public static void Read(IndexedReader reader, string container, TagCollector tags)
     {
@@ -112,6 +113,15 @@ internal static class ExifTagReader
             {
                 tags.Account(byteCount, "XMP in TIFF tag 700");
                 XmpPacketReader.Read(reader.GetBytes(tagOffset, byteCount), $"{container} tag 700", tags);
+                return true;
+            }
+
+            if (tagId == IptcTag)
+            {
+                // Read here rather than by MetadataExtractor, which hands the block to its IPTC reader
+                // with the zero padding of a LONG-typed tag; see IptcTagReader.DatasetsLength.
+                tags.Account(byteCount, "IPTC in TIFF tag 33723");
+                IptcTagReader.Read(reader.GetBytes(tagOffset, byteCount), $"{container} tag 33723", tags);
                 return true;
             }
 

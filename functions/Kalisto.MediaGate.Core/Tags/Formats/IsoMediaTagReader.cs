@@ -95,7 +95,13 @@ internal static class IsoMediaTagReader
         foreach (var item in IsoBoxReader.Children(stream, ilst, budget).ToList())
         {
             var index = (int)BinaryPrimitives.ReadUInt32BigEndian(Encoding.Latin1.GetBytes(item.Type));
-            if (index < 1 || index > keys.Count || keys[index - 1] != KeywordsKey)
+            if (index < 1 || index > keys.Count)
+            {
+                continue;
+            }
+
+            var key = keys[index - 1];
+            if (key != KeywordsKey && !tags.ExaminesText)
             {
                 continue;
             }
@@ -112,6 +118,13 @@ internal static class IsoMediaTagReader
                 var text = type == 2
                     ? Encoding.BigEndianUnicode.GetString(payload, 8, payload.Length - 8)
                     : Encoding.UTF8.GetString(payload, 8, payload.Length - 8);
+
+                if (key != KeywordsKey)
+                {
+                    // The safety net (SPEC §3.1): titles, descriptions, comments of the other keys.
+                    tags.Examined(text, $"QuickTime {IsoBoxReader.Printable(key)} ({path})");
+                    continue;
+                }
 
                 // One string may hold several keywords.
                 foreach (var keyword in text.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries))

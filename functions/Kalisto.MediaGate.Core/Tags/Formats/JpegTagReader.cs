@@ -74,6 +74,8 @@ internal static class JpegTagReader
             XmpPacketReader.Read(xmp.Buffer, "APP1 extended XMP", tags);
         }
 
+        AfcpTrailer.Read(stream, tags);
+
         if (tags.HasPixelRegions)
         {
             ImageSize(stream, tags);

@@ -16,7 +16,12 @@ internal static class PhotoshopResources
     private const ushort IptcResource = 0x0404;
     private const ushort XmpResource = 0x0424;
 
-    public static void Read(ReadOnlySpan<byte> data, string container, TagCollector tags)
+    // Resources inside an IPTC resource (ImageMagick's PNG "Raw profile type 8bim"): one level is seen.
+    private const int MaxNesting = 1;
+
+    public static void Read(ReadOnlySpan<byte> data, string container, TagCollector tags) => Read(data, container, tags, 0);
+
+    private static void Read(ReadOnlySpan<byte> data, string container, TagCollector tags, int depth)
     {
         var pos = 0;
         while (pos + 12 <= data.Length)
@@ -50,7 +55,13 @@ internal static class PhotoshopResources
             }
 
             var block = data.Slice(pos, (int)size);
-            if (id == IptcResource)
+            if (id == IptcResource && block.StartsWith("8BIM"u8) && depth < MaxNesting)
+            {
+                // ImageMagick writes a PNG "Raw profile type 8bim" as an IPTC resource holding the
+                // Photoshop resources (with their own IPTC resource) instead of the IPTC itself.
+                Read(block, $"{container} nested", tags, depth + 1);
+            }
+            else if (id == IptcResource)
             {
                 IptcTagReader.Read(block.ToArray(), $"{container} Photoshop IRB", tags);
             }

@@ -1,41 +1,70 @@
-using MetadataExtractor.Formats.Riff;
-using MetadataExtractor.IO;
+using System.Buffers.Binary;
+using System.Text;
 
 namespace Kalisto.MediaGate.Tags.Formats;
 
 /// <summary>
-/// RIFF containers, read with MetadataExtractor's RIFF reader: WebP (<c>EXIF</c> and <c>XMP </c>
-/// chunks) and WAV (<c>_PMX</c>, the XMP chunk).
+/// RIFF containers: WebP (<c>EXIF</c> and <c>XMP </c> chunks) and WAV (<c>_PMX</c>, the XMP chunk); the
+/// text of <c>LIST/INFO</c> chunks goes to the safety net. Other chunks (image and sound data) are skipped
+/// by seeking.
 /// </summary>
+/// <remarks>
+/// Walked here rather than with MetadataExtractor's RIFF reader, which refuses a file whose RIFF header
+/// gives a size other than its chunks' (cameras write such WAV files, and exiftool reads them): the
+/// chunks are walked to the end of the file, and only a chunk that runs past it is damage.
+/// </remarks>
 internal static class RiffTagReader
 {
-    public static void ReadWebP(Stream stream, TagCollector tags) => Read(stream, "WEBP", tags);
+    private const int MaxChunks = 100_000;
 
-    public static void ReadWav(Stream stream, TagCollector tags) => Read(stream, "WAVE", tags);
+    public static void ReadWebP(Stream stream, TagCollector tags) => Read(stream, tags);
 
-    private static void Read(Stream stream, string identifier, TagCollector tags) =>
-        new RiffReader().ProcessRiff(new SequentialStreamReader(stream, isMotorolaByteOrder: false), new Handler(identifier, tags));
+    public static void ReadWav(Stream stream, TagCollector tags) => Read(stream, tags);
 
-    private sealed class Handler(string identifier, TagCollector tags) : IRiffHandler
+    private static void Read(Stream stream, TagCollector tags)
     {
-        public bool ShouldAcceptRiffIdentifier(string identifier1) => identifier1 == identifier;
-
-        public bool ShouldAcceptChunk(string fourCc) => fourCc is "EXIF" or "XMP " or "_PMX";
-
-        public bool ShouldAcceptList(string fourCc) => false;
-
-        public void ProcessChunk(string fourCc, byte[] payload)
+        Span<byte> header = stackalloc byte[8];
+        stream.Position = 12; // "RIFF", size, form type
+        for (var i = 0; i < MaxChunks; i++)
         {
-            tags.Account(payload.Length, $"RIFF {fourCc} chunk");
-            if (fourCc == "EXIF")
+            if (stream.Length - stream.Position < 8)
             {
-                var tiff = payload.AsSpan().StartsWith("Exif\0\0"u8) ? payload[6..] : payload;
-                ExifTagReader.Read(tiff, "RIFF EXIF chunk", tags);
+                return; // the end, or a pad byte or two
             }
-            else
+
+            stream.ReadExactlyOrThrow(header, "a RIFF chunk header");
+            var fourCc = Encoding.Latin1.GetString(header[..4]);
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            if (size > stream.Length - stream.Position)
             {
-                XmpPacketReader.Read(payload, $"RIFF {fourCc.Trim()} chunk", tags);
+                throw new UnreadableMetadataException($"RIFF chunk '{IsoBoxReader.Printable(fourCc)}' runs past the end of the file");
             }
+
+            var next = stream.Position + size + (size % 2);
+            switch (fourCc)
+            {
+                case "EXIF":
+                    var exif = stream.ReadBlock(size, "RIFF EXIF chunk", tags);
+                    ExifTagReader.Read(exif.AsSpan().StartsWith("Exif\0\0"u8) ? exif[6..] : exif, "RIFF EXIF chunk", tags);
+                    break;
+                case "XMP " or "_PMX":
+                    XmpPacketReader.Read(stream.ReadBlock(size, $"RIFF {fourCc} chunk", tags), $"RIFF {fourCc.Trim()} chunk", tags);
+                    break;
+                case "LIST" when tags.ExaminesText && size <= 64 * 1024:
+                    var list = stream.ReadBlock(size, "RIFF LIST chunk", tags);
+                    if (list.AsSpan().StartsWith("INFO"u8))
+                    {
+                        tags.Examined(Encoding.Latin1.GetString(list, 4, list.Length - 4), "the RIFF LIST/INFO chunk");
+                    }
+
+                    break;
+                default:
+                    break;
+            }
+
+            stream.Position = Math.Min(next, stream.Length);
         }
+
+        throw new UnreadableMetadataException("the RIFF file has too many chunks");
     }
 }

@@ -34,6 +34,9 @@ internal static partial class XmpPacketReader
     private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
     private static readonly XNamespace Lr = "http://ns.adobe.com/lightroom/1.0/";
     private static readonly XNamespace DigiKam = "http://www.digikam.org/ns/1.0/";
+
+    // digiKam 4 and older wrote TagsList in this namespace.
+    private static readonly XNamespace DigiKamOld = "http://www.digikam.org/";
     private static readonly XNamespace MicrosoftPhoto = "http://ns.microsoft.com/photo/1.0/";
 
     private static readonly XNamespace AdobeMeta = "adobe:ns:meta/";
@@ -330,7 +333,7 @@ internal static partial class XmpPacketReader
                     tags.HierarchicalKeyword(path, '|', Source("lr:hierarchicalSubject"));
                 }
             }
-            else if (name == DigiKam + "TagsList")
+            else if (name == DigiKam + "TagsList" || name == DigiKamOld + "TagsList")
             {
                 foreach (var path in Texts(value))
                 {
