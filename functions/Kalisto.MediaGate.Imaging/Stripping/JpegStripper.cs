@@ -1,15 +1,19 @@
 using System.Buffers.Binary;
+using System.Text;
 
 namespace Kalisto.MediaGate.Imaging.Stripping;
 
 /// <summary>
 /// JPEG: the marker segments are rewritten and the entropy-coded data copied unchanged (no re-encoding).
 /// Kept: the frame structure (SOFn, DHT, DQT, DAC, DRI, DNL, SOS, …), APP0 JFIF, APP2 ICC_PROFILE and
-/// APP14 Adobe (the colour transform). EXIF is replaced by a minimal new block holding only the
-/// orientation. Everything else is dropped: APP1 XMP and extended XMP, APP13 Photoshop/IPTC, COM, APP2
-/// MPF/FlashPix, the other APPn (APP3–APP13, APP15 are free-form vendor blocks: maker data, Ducky text,
-/// HDR gain maps, Samsung and Qualcomm blocks, any of which can carry text or GPS) and whatever follows
-/// EOI (trailers and the secondary images of multi-picture files carry their own full EXIF).
+/// APP14 Adobe (the colour transform). The first EXIF segment (with any header exiftool accepts, see
+/// <see cref="ExifHeaderLength"/>) is replaced by a minimal new block in the standard form holding only the
+/// orientation, or dropped when its TIFF block cannot be read. Everything else is dropped whatever its
+/// header says: every other APP1 (XMP under the standard, a non-standard or no header, several packets,
+/// extended XMP), APP13 (Photoshop 3.0 and the older Adobe_Photoshop2.5 IPTC), COM, APP2 MPF/FlashPix, the
+/// other APPn (APP3–APP13, APP15 are free-form vendor blocks: maker data, Ducky text, HDR gain maps, Samsung
+/// and Qualcomm blocks, any of which can carry text or GPS) and whatever follows EOI (AFCP IPTC trailers,
+/// and the secondary images of multi-picture files, which carry their own full EXIF).
 /// </summary>
 internal static class JpegStripper
 {
@@ -66,7 +70,7 @@ internal static class JpegStripper
                 case Action.Exif when !exifSeen:
                     exifSeen = true;
                     var exif = reader.ReadBytes(segmentEnd - reader.Position, "the EXIF segment");
-                    var tiff = exif.AsSpan(Math.Min(6, exif.Length));
+                    var tiff = exif.AsSpan(Math.Min(ExifHeaderLength(exif), exif.Length));
                     if (Orientation(tiff) is { } orientation)
                     {
                         plan.Write(MinimalExif(orientation));
@@ -184,7 +188,7 @@ internal static class JpegStripper
         return marker switch
         {
             0xE0 => prefix.StartsWith("JFIF\0"u8) ? Action.Keep : Action.Drop, // JFXX thumbnails and others go
-            0xE1 => prefix.StartsWith("Exif\0"u8) ? Action.Exif : Action.Drop,
+            0xE1 => ExifHeaderLength(prefix) > 0 ? Action.Exif : Action.Drop,
             0xE2 => prefix.StartsWith("ICC_PROFILE\0"u8) ? Action.Keep : Action.Drop,
             0xEE => prefix.StartsWith("Adobe"u8) ? Action.Keep : Action.Drop,
             >= 0xE3 and <= 0xEF or 0xFE => Action.Drop, // other APPn and COM
@@ -193,6 +197,25 @@ internal static class JpegStripper
             0xF7 or 0xF8 => Action.Keep, // JPEG-LS frame header and parameters
             _ => Action.Drop, // reserved and extension markers carry nothing an image needs
         };
+    }
+
+    /// <summary>
+    /// The length of an APP1 EXIF header as exiftool (the reference reader of SPEC §3.1) accepts it: up to four
+    /// stray bytes, <c>Exif\0</c> in any case, then one byte that should be <c>\0</c> but is not always
+    /// (<c>Exif\0\xff</c>); 0 when the segment is not EXIF. Of two possible headers the one after the longer
+    /// stray prefix counts, as exiftool's greedy match takes it. The TIFF block starts right after.
+    /// </summary>
+    internal static int ExifHeaderLength(ReadOnlySpan<byte> payload)
+    {
+        for (var stray = 4; stray >= 0; stray--)
+        {
+            if (payload.Length >= stray + 5 && Ascii.EqualsIgnoreCase(payload.Slice(stray, 5), "Exif\0"u8))
+            {
+                return stray + 6;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>The orientation (1–8) in IFD0 of a TIFF block, if it has one.</summary>
