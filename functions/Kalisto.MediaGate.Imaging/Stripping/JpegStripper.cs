@@ -20,7 +20,6 @@ internal static class JpegStripper
     private const byte Soi = 0xD8;
     private const byte Eoi = 0xD9;
     private const byte Sos = 0xDA;
-    private const int OrientationTag = 274;
 
     private enum Action
     {
@@ -71,7 +70,7 @@ internal static class JpegStripper
                     exifSeen = true;
                     var exif = reader.ReadBytes(segmentEnd - reader.Position, "the EXIF segment");
                     var tiff = exif.AsSpan(Math.Min(ExifHeaderLength(exif), exif.Length));
-                    if (Orientation(tiff) is { } orientation)
+                    if (Tiff.Orientation(tiff) is { } orientation)
                     {
                         plan.Write(MinimalExif(orientation));
                     }
@@ -218,65 +217,11 @@ internal static class JpegStripper
         return 0;
     }
 
-    /// <summary>The orientation (1–8) in IFD0 of a TIFF block, if it has one.</summary>
-    internal static int? Orientation(ReadOnlySpan<byte> tiff)
-    {
-        if (tiff.Length < 8)
-        {
-            return null;
-        }
-
-        bool bigEndian;
-        if (tiff.StartsWith("MM\0*"u8))
-        {
-            bigEndian = true;
-        }
-        else if (tiff.StartsWith("II*\0"u8))
-        {
-            bigEndian = false;
-        }
-        else
-        {
-            return null;
-        }
-
-        var ifd = Tiff.U32(tiff[4..], bigEndian);
-        if (ifd > tiff.Length - 2)
-        {
-            return null;
-        }
-
-        var count = Tiff.U16(tiff[(int)ifd..], bigEndian);
-        for (var i = 0; i < count; i++)
-        {
-            var entry = (int)ifd + 2 + (12 * i);
-            if (entry + 12 > tiff.Length)
-            {
-                return null;
-            }
-
-            if (Tiff.U16(tiff[entry..], bigEndian) == OrientationTag && Tiff.U16(tiff[(entry + 2)..], bigEndian) == 3)
-            {
-                var value = Tiff.U16(tiff[(entry + 8)..], bigEndian);
-                return value is >= 1 and <= 8 ? value : null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>An APP1 EXIF segment with one big-endian IFD0 holding only the orientation, no thumbnail.</summary>
+    /// <summary>An APP1 EXIF segment in the standard form holding only <paramref name="orientation"/>.</summary>
     internal static byte[] MinimalExif(int orientation)
     {
-        ReadOnlySpan<byte> header = [0xFF, 0xE1, 0, 0, .. "Exif\0\0"u8, .. "MM\0*"u8, 0, 0, 0, 8, 0, 1];
-        var segment = new byte[header.Length + 12 + 4];
-        header.CopyTo(segment);
+        byte[] segment = [0xFF, 0xE1, 0, 0, .. "Exif\0\0"u8, .. Tiff.OrientationOnly(orientation)];
         BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), (ushort)(segment.Length - 2));
-        var entry = segment.AsSpan(header.Length);
-        BinaryPrimitives.WriteUInt16BigEndian(entry, OrientationTag);
-        BinaryPrimitives.WriteUInt16BigEndian(entry[2..], 3); // SHORT
-        BinaryPrimitives.WriteUInt32BigEndian(entry[4..], 1);
-        BinaryPrimitives.WriteUInt16BigEndian(entry[8..], (ushort)orientation);
-        return segment; // the next-IFD offset (last four bytes) stays 0
+        return segment;
     }
 }
