@@ -64,6 +64,9 @@ public sealed class StrippedVariantTests
             MediaLayout.AfterIhdr(Png(), MediaLayout.PngChunk("zTXt", [.. "Raw profile type 8bim\0"u8, 0, .. Deflate(RawProfile("8bim", Pupil.PhotoshopIptc()))])),
         ["tEXt raw profile type 8bim nesting a Photoshop block with IPTC"] = () =>
             MediaLayout.AfterIhdr(Png(), MediaLayout.PngChunk("tEXt", [.. "Raw profile type 8bim\0"u8, .. RawProfile("8bim", Pupil.PhotoshopIptc())])),
+        ["eXIf with XPKeywords"] = () => Png(MediaLayout.PngChunk("eXIf", Pupil.ExifTiff(Orientation))),
+        ["eXIf with XPKeywords after an Exif\\0\\0 header"] = () => Png(MediaLayout.PngChunk("eXIf", [.. "Exif\0\0"u8, .. Pupil.ExifTiff(Orientation)])),
+        ["a second eXIf with XPKeywords"] = () => Png(ExifChunk(), MediaLayout.PngChunk("eXIf", Pupil.ExifTiff(Orientation))),
     };
 
     /// <summary>HEIF metadata items: the <c>infe</c> payload (without the item ID it is given) and the item's data.</summary>
@@ -227,17 +230,20 @@ public sealed class StrippedVariantTests
 
     [Theory]
     [MemberData(nameof(PngVariantNames))]
-    public async Task Png_text_chunk_anywhere_is_dropped_and_the_colour_profile_is_kept(string variant)
+    public async Task Png_text_and_exif_chunks_anywhere_are_dropped_and_orientation_and_colour_profile_are_kept(string variant)
     {
         var input = PngVariants[variant]();
 
         var output = await StripVariantAsync(input, MediaFormat.Png, plain: !variant.StartsWith("zTXt", StringComparison.Ordinal));
 
         var chunks = MediaLayout.PngChunks(output);
-        Assert.Equal(["IHDR", "iCCP", "IDAT", "IEND"], chunks.Select(c => c.Type).Where(t => t != "pHYs"));
+        Assert.Equal(["IHDR", "iCCP", "eXIf", "IDAT", "IEND"], chunks.Select(c => c.Type).Where(t => t != "pHYs"));
         Assert.Equal(
             MediaLayout.PngChunks(input).Single(c => c.Type == "iCCP").Data,
             chunks.Single(c => c.Type == "iCCP").Data);
+        Assert.Equal(Pupil.ExifTiff(Orientation, tagged: false), chunks.Single(c => c.Type == "eXIf").Data);
+        Assert.Equal(Orientation, ExifOrientation(output));
+        Assert.Equal(Orientation, new TagReader().Read(new MemoryStream(output), "copy.png").Orientation);
         Assert.True(output.AsSpan().EndsWith(MediaLayout.PngChunk("IEND", [])), "the copy does not end with IEND");
         StrippedCopy.AssertMetadataExtractorFindsNothing(output, Pupil.Identifiers);
         StrippedCopy.AssertTagReaderFindsNothing(output, "copy.png");
@@ -475,9 +481,16 @@ public sealed class StrippedVariantTests
         return ms.ToArray();
     }
 
-    /// <summary>A PNG with an ICC profile (<c>iCCP</c>) right after IHDR.</summary>
-    private static byte[] Png() =>
-        MediaLayout.AfterIhdr(Encode((image, stream) => image.SaveAsPng(stream)), MediaLayout.PngChunk("iCCP", [.. "ICC Profile\0"u8, 0, .. Deflate(Icc)]));
+    /// <summary>
+    /// A PNG with an ICC profile (<c>iCCP</c>) right after IHDR, then the <paramref name="exif"/> chunks (by
+    /// default one <c>eXIf</c> that holds only the orientation).
+    /// </summary>
+    private static byte[] Png(params byte[][] exif) =>
+        MediaLayout.AfterIhdr(
+            Encode((image, stream) => image.SaveAsPng(stream)),
+            [MediaLayout.PngChunk("iCCP", [.. "ICC Profile\0"u8, 0, .. Deflate(Icc)]), .. exif.Length == 0 ? [ExifChunk()] : exif]);
+
+    private static byte[] ExifChunk() => MediaLayout.PngChunk("eXIf", Pupil.ExifTiff(Orientation, tagged: false));
 
     /// <summary>A GIF with its ICC profile in the <c>ICCRGBG1012</c> application extension, before the trailer.</summary>
     private static byte[] Gif() => MediaLayout.BeforeGifTrailer(Encode((image, stream) => image.SaveAsGif(stream)), GifIccExtension());
@@ -546,8 +559,8 @@ public sealed class StrippedVariantTests
     /// <summary>
     /// Every fixture with its format, file extension and whether exiftool reads the pupil there. exiftool
     /// (12.57) does not look into free space, nor for <c>XMP_</c> outside <c>udta</c>, nor for an XMP
-    /// <c>uuid</c> below the top level: those places are stripped all the same, because SPEC §3.1 names them
-    /// and other writers and readers use them.
+    /// <c>uuid</c> below the top level, nor at a PNG's second <c>eXIf</c>: those places are stripped all the
+    /// same, because SPEC §3.1 names them and other writers and readers use them.
     /// </summary>
     private static IEnumerable<(string Name, MediaFormat Format, string Extension, byte[] Input, bool ExiftoolReadsIt)> AllVariants()
     {
@@ -568,7 +581,7 @@ public sealed class StrippedVariantTests
 
         foreach (var (name, build) in PngVariants)
         {
-            yield return ($"PNG: {name}", MediaFormat.Png, "png", build(), true);
+            yield return ($"PNG: {name}", MediaFormat.Png, "png", build(), !name.StartsWith("a second eXIf", StringComparison.Ordinal));
         }
 
         foreach (var (name, (entry, data)) in HeifVariants)
