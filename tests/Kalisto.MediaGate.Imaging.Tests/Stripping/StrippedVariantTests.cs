@@ -278,7 +278,7 @@ public sealed class StrippedVariantTests
 
     [Theory]
     [MemberData(nameof(MovieVariantNames))]
-    public async Task Movie_xmp_below_the_top_level_is_neutralised_in_place(string variant) =>
+    public async Task Movie_xmp_in_uuid_xmp_or_free_boxes_at_any_depth_is_neutralised_in_place(string variant) =>
         await StrippedCopy.AssertIsoStrippedAsModelledAsync(MovieVariants[variant](), MediaFormat.IsoMedia, Pupil.Identifiers);
 
     [Theory]
