@@ -2,9 +2,10 @@ namespace Kalisto.MediaGate.Imaging.Stripping;
 
 /// <summary>
 /// GIF: blocks are copied whole or left out. Kept are the header, colour tables, image blocks (with
-/// their LZW data unchanged), graphic control extensions and the looping application extensions
-/// (<c>NETSCAPE2.0</c>, <c>ANIMEXTS1.0</c>). Dropped are comment extensions, plain text extensions,
-/// every other application extension (in particular <c>XMP DataXMP</c>) and anything after the trailer.
+/// their LZW data unchanged), graphic control extensions, the looping application extensions
+/// (<c>NETSCAPE2.0</c>, <c>ANIMEXTS1.0</c>) and the ICC profile (<c>ICCRGBG1012</c>), as the other
+/// formats keep theirs. Dropped are comment extensions, plain text extensions, every other application
+/// extension (in particular <c>XMP DataXMP</c>) and anything after the trailer.
 /// </summary>
 internal static class GifStripper
 {
@@ -50,7 +51,8 @@ internal static class GifStripper
                         if (size == application.Length)
                         {
                             reader.Read(application, "a GIF application extension");
-                            keep = application.SequenceEqual("NETSCAPE2.0"u8) || application.SequenceEqual("ANIMEXTS1.0"u8);
+                            keep = application.SequenceEqual("NETSCAPE2.0"u8) || application.SequenceEqual("ANIMEXTS1.0"u8)
+                                || application.SequenceEqual("ICCRGBG1012"u8);
                         }
                         else
                         {

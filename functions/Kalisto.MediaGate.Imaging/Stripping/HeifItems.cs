@@ -165,7 +165,11 @@ internal static class HeifItems
             var stringsStart = pos;
             CString(p, ref pos); // item name
             var contentType = type == "mime" ? CString(p, ref pos) : string.Empty;
-            var isMetadata = type == "Exif" || contentType.Contains("rdf+xml", StringComparison.OrdinalIgnoreCase);
+            // exiftool names an item by its content type, else its item type: so an entry of version 0 or 1
+            // (which has no item type) or a "mime" item whose content type is "Exif" is an Exif item too.
+            var isMetadata = type == "Exif"
+                || contentType.Equals("Exif", StringComparison.OrdinalIgnoreCase)
+                || contentType.Contains("rdf+xml", StringComparison.OrdinalIgnoreCase);
             result.Add(new ItemInfo(id, type, contentType, isMetadata, typeOffset, infe.PayloadStart + 1, infe.PayloadStart + stringsStart, infe.End));
         }
 

@@ -1,22 +1,25 @@
 using System.Buffers.Binary;
+using System.Text;
 
 namespace Kalisto.MediaGate.Imaging.Stripping;
 
 /// <summary>
 /// JPEG: the marker segments are rewritten and the entropy-coded data copied unchanged (no re-encoding).
 /// Kept: the frame structure (SOFn, DHT, DQT, DAC, DRI, DNL, SOS, …), APP0 JFIF, APP2 ICC_PROFILE and
-/// APP14 Adobe (the colour transform). EXIF is replaced by a minimal new block holding only the
-/// orientation. Everything else is dropped: APP1 XMP and extended XMP, APP13 Photoshop/IPTC, COM, APP2
-/// MPF/FlashPix, the other APPn (APP3–APP13, APP15 are free-form vendor blocks: maker data, Ducky text,
-/// HDR gain maps, Samsung and Qualcomm blocks, any of which can carry text or GPS) and whatever follows
-/// EOI (trailers and the secondary images of multi-picture files carry their own full EXIF).
+/// APP14 Adobe (the colour transform). The first EXIF segment (with any header exiftool accepts, see
+/// <see cref="ExifHeaderLength"/>) is replaced by a minimal new block in the standard form holding only the
+/// orientation, or dropped when its TIFF block cannot be read. Everything else is dropped whatever its
+/// header says: every other APP1 (XMP under the standard, a non-standard or no header, several packets,
+/// extended XMP), APP13 (Photoshop 3.0 and the older Adobe_Photoshop2.5 IPTC), COM, APP2 MPF/FlashPix, the
+/// other APPn (APP3–APP13, APP15 are free-form vendor blocks: maker data, Ducky text, HDR gain maps, Samsung
+/// and Qualcomm blocks, any of which can carry text or GPS) and whatever follows EOI (AFCP IPTC trailers,
+/// and the secondary images of multi-picture files, which carry their own full EXIF).
 /// </summary>
 internal static class JpegStripper
 {
     private const byte Soi = 0xD8;
     private const byte Eoi = 0xD9;
     private const byte Sos = 0xDA;
-    private const int OrientationTag = 274;
 
     private enum Action
     {
@@ -66,8 +69,8 @@ internal static class JpegStripper
                 case Action.Exif when !exifSeen:
                     exifSeen = true;
                     var exif = reader.ReadBytes(segmentEnd - reader.Position, "the EXIF segment");
-                    var tiff = exif.AsSpan(Math.Min(6, exif.Length));
-                    if (Orientation(tiff) is { } orientation)
+                    var tiff = exif.AsSpan(Math.Min(ExifHeaderLength(exif), exif.Length));
+                    if (Tiff.Orientation(tiff) is { } orientation)
                     {
                         plan.Write(MinimalExif(orientation));
                     }
@@ -184,7 +187,7 @@ internal static class JpegStripper
         return marker switch
         {
             0xE0 => prefix.StartsWith("JFIF\0"u8) ? Action.Keep : Action.Drop, // JFXX thumbnails and others go
-            0xE1 => prefix.StartsWith("Exif\0"u8) ? Action.Exif : Action.Drop,
+            0xE1 => ExifHeaderLength(prefix) > 0 ? Action.Exif : Action.Drop,
             0xE2 => prefix.StartsWith("ICC_PROFILE\0"u8) ? Action.Keep : Action.Drop,
             0xEE => prefix.StartsWith("Adobe"u8) ? Action.Keep : Action.Drop,
             >= 0xE3 and <= 0xEF or 0xFE => Action.Drop, // other APPn and COM
@@ -195,65 +198,30 @@ internal static class JpegStripper
         };
     }
 
-    /// <summary>The orientation (1–8) in IFD0 of a TIFF block, if it has one.</summary>
-    internal static int? Orientation(ReadOnlySpan<byte> tiff)
+    /// <summary>
+    /// The length of an APP1 EXIF header as exiftool (the reference reader of SPEC §3.1) accepts it: up to four
+    /// stray bytes, <c>Exif\0</c> in any case, then one byte that should be <c>\0</c> but is not always
+    /// (<c>Exif\0\xff</c>); 0 when the segment is not EXIF. Of two possible headers the one after the longer
+    /// stray prefix counts, as exiftool's greedy match takes it. The TIFF block starts right after.
+    /// </summary>
+    internal static int ExifHeaderLength(ReadOnlySpan<byte> payload)
     {
-        if (tiff.Length < 8)
+        for (var stray = 4; stray >= 0; stray--)
         {
-            return null;
-        }
-
-        bool bigEndian;
-        if (tiff.StartsWith("MM\0*"u8))
-        {
-            bigEndian = true;
-        }
-        else if (tiff.StartsWith("II*\0"u8))
-        {
-            bigEndian = false;
-        }
-        else
-        {
-            return null;
-        }
-
-        var ifd = Tiff.U32(tiff[4..], bigEndian);
-        if (ifd > tiff.Length - 2)
-        {
-            return null;
-        }
-
-        var count = Tiff.U16(tiff[(int)ifd..], bigEndian);
-        for (var i = 0; i < count; i++)
-        {
-            var entry = (int)ifd + 2 + (12 * i);
-            if (entry + 12 > tiff.Length)
+            if (payload.Length >= stray + 5 && Ascii.EqualsIgnoreCase(payload.Slice(stray, 5), "Exif\0"u8))
             {
-                return null;
-            }
-
-            if (Tiff.U16(tiff[entry..], bigEndian) == OrientationTag && Tiff.U16(tiff[(entry + 2)..], bigEndian) == 3)
-            {
-                var value = Tiff.U16(tiff[(entry + 8)..], bigEndian);
-                return value is >= 1 and <= 8 ? value : null;
+                return stray + 6;
             }
         }
 
-        return null;
+        return 0;
     }
 
-    /// <summary>An APP1 EXIF segment with one big-endian IFD0 holding only the orientation, no thumbnail.</summary>
+    /// <summary>An APP1 EXIF segment in the standard form holding only <paramref name="orientation"/>.</summary>
     internal static byte[] MinimalExif(int orientation)
     {
-        ReadOnlySpan<byte> header = [0xFF, 0xE1, 0, 0, .. "Exif\0\0"u8, .. "MM\0*"u8, 0, 0, 0, 8, 0, 1];
-        var segment = new byte[header.Length + 12 + 4];
-        header.CopyTo(segment);
+        byte[] segment = [0xFF, 0xE1, 0, 0, .. "Exif\0\0"u8, .. Tiff.OrientationOnly(orientation)];
         BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), (ushort)(segment.Length - 2));
-        var entry = segment.AsSpan(header.Length);
-        BinaryPrimitives.WriteUInt16BigEndian(entry, OrientationTag);
-        BinaryPrimitives.WriteUInt16BigEndian(entry[2..], 3); // SHORT
-        BinaryPrimitives.WriteUInt32BigEndian(entry[4..], 1);
-        BinaryPrimitives.WriteUInt16BigEndian(entry[8..], (ushort)orientation);
-        return segment; // the next-IFD offset (last four bytes) stays 0
+        return segment;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Kalisto.MediaGate.Imaging.Stripping;
@@ -7,7 +8,9 @@ namespace Kalisto.MediaGate.Imaging.Stripping;
 /// PNG: chunks are copied whole (header, data and CRC unchanged) or left out. Kept are the critical
 /// chunks and the ancillary chunks that only describe how to show the pixels (colour, transparency,
 /// physical size, animation); dropped are the text chunks (<c>tEXt</c>, <c>zTXt</c>, <c>iTXt</c>, which
-/// hold XMP and ImageMagick's raw profiles), <c>eXIf</c>, <c>tIME</c> and every unknown ancillary chunk.
+/// hold XMP and ImageMagick's raw profiles), <c>tIME</c>, every unknown ancillary chunk and everything after
+/// <c>IEND</c>. The first <c>eXIf</c> is replaced, where it stood, by a new one holding only its
+/// orientation (as JPEG's EXIF is), or dropped when it has none or cannot be read; any other is dropped.
 /// An unknown critical chunk (such as Apple's <c>CgBI</c>) is refused: the file is not a plain PNG.
 /// </summary>
 internal static class PngStripper
@@ -33,6 +36,7 @@ internal static class PngStripper
 
         var plan = new OutputPlan();
         plan.Copy(0, 8);
+        var exifSeen = false;
         for (var i = 0; i < MaxChunks; i++)
         {
             var start = reader.Position;
@@ -64,6 +68,16 @@ internal static class PngStripper
             {
                 plan.Copy(start, end - start);
             }
+            else if (type == "eXIf" && !exifSeen)
+            {
+                exifSeen = true;
+                var exif = reader.ReadBytes(length, "the PNG eXIf chunk");
+                var tiff = exif.AsSpan().StartsWith("Exif\0\0"u8) ? exif.AsSpan(6) : exif; // a header some writers add
+                if (Tiff.Orientation(tiff) is { } orientation)
+                {
+                    plan.Write(Chunk("eXIf", Tiff.OrientationOnly(orientation)));
+                }
+            }
             else if (char.IsAsciiLetterUpper(type[0]))
             {
                 throw StrippingException.Unsupported($"the PNG has an unknown critical chunk '{type}'");
@@ -78,5 +92,16 @@ internal static class PngStripper
         }
 
         throw StrippingException.Unreadable("the PNG has too many chunks");
+    }
+
+    /// <summary>A new chunk: length, type, data and the CRC-32 of type and data.</summary>
+    private static byte[] Chunk(string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Length);
+        Encoding.ASCII.GetBytes(type, chunk.AsSpan(4, 4));
+        data.CopyTo(chunk, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.HashToUInt32(chunk.AsSpan(4, 4 + data.Length)));
+        return chunk;
     }
 }

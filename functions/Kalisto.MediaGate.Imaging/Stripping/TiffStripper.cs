@@ -309,9 +309,70 @@ internal static class TiffStripper
     private sealed record Entry(ushort Tag, ushort Type, uint Count, long ByteCount, long ValueOffset, ReadOnlyMemory<byte> Raw);
 }
 
-/// <summary>Byte-order aware reads of TIFF structures.</summary>
+/// <summary>Byte-order aware reads of TIFF structures, and the orientation that EXIF blocks keep.</summary>
 internal static class Tiff
 {
+    private const int OrientationTag = 274;
+
+    /// <summary>The orientation (1–8) in IFD0 of a TIFF block, if it has one.</summary>
+    public static int? Orientation(ReadOnlySpan<byte> tiff)
+    {
+        if (tiff.Length < 8)
+        {
+            return null;
+        }
+
+        bool bigEndian;
+        if (tiff.StartsWith("MM\0*"u8))
+        {
+            bigEndian = true;
+        }
+        else if (tiff.StartsWith("II*\0"u8))
+        {
+            bigEndian = false;
+        }
+        else
+        {
+            return null;
+        }
+
+        var ifd = U32(tiff[4..], bigEndian);
+        if (ifd > tiff.Length - 2)
+        {
+            return null;
+        }
+
+        var count = U16(tiff[(int)ifd..], bigEndian);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = (int)ifd + 2 + (12 * i);
+            if (entry + 12 > tiff.Length)
+            {
+                return null;
+            }
+
+            if (U16(tiff[entry..], bigEndian) == OrientationTag && U16(tiff[(entry + 2)..], bigEndian) == 3)
+            {
+                var value = U16(tiff[(entry + 8)..], bigEndian);
+                return value is >= 1 and <= 8 ? value : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A big-endian TIFF block whose one IFD0 holds only <paramref name="orientation"/>: no other tag, no thumbnail.</summary>
+    public static byte[] OrientationOnly(int orientation)
+    {
+        byte[] tiff = [.. "MM\0*"u8, 0, 0, 0, 8, 0, 1, .. new byte[12 + 4]];
+        var entry = tiff.AsSpan(10);
+        BinaryPrimitives.WriteUInt16BigEndian(entry, OrientationTag);
+        BinaryPrimitives.WriteUInt16BigEndian(entry[2..], 3); // SHORT
+        BinaryPrimitives.WriteUInt32BigEndian(entry[4..], 1);
+        BinaryPrimitives.WriteUInt16BigEndian(entry[8..], (ushort)orientation);
+        return tiff; // the next-IFD offset (last four bytes) stays 0
+    }
+
     public static ushort U16(ReadOnlySpan<byte> span, bool bigEndian) =>
         bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(span) : BinaryPrimitives.ReadUInt16LittleEndian(span);
 

@@ -30,7 +30,10 @@ internal static class IsoFixtures
         $"""<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:xmpDM="http://ns.adobe.com/xmp/1.0/DynamicMedia/"><Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>{Name}</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage><exif:GPSLatitude>{Latitude}</exif:GPSLatitude><exif:GPSLongitude>4,54.246E</exif:GPSLongitude><xmpDM:shotLocation>{Place}</xmpDM:shotLocation></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>""");
 
     /// <summary>The XMP <c>uuid</c> box's payload: the XMP UUID, then the packet.</summary>
-    public static byte[] XmpUuidPayload() => [.. XmpUuid, .. Xmp()];
+    public static byte[] XmpUuidPayload() => XmpUuidPayload(Xmp());
+
+    /// <summary>The XMP <c>uuid</c> box's payload for <paramref name="packet"/>.</summary>
+    public static byte[] XmpUuidPayload(byte[] packet) => [.. XmpUuid, .. packet];
 
     /// <summary>A user data box as cameras and editors write it: a ©nam title, a ©xyz location and XMP.</summary>
     public static IsoNode UserData() =>
@@ -143,10 +146,17 @@ internal static class IsoFixtures
     ];
 
     /// <summary>
-    /// A HEIF with one hvc1 image item whose bytes are the <c>mdat</c> after <c>ftyp</c> (or lie at
-    /// <paramref name="imageOffset"/>), and its properties in <c>iprp/ipco</c>.
+    /// A HEIF with one hvc1 image item (ID 1) whose bytes are the <c>mdat</c> after <c>ftyp</c> (or lie at
+    /// <paramref name="imageOffset"/>), and its properties in <c>iprp/ipco</c>; <paramref name="items"/> adds
+    /// <c>infe</c> entries and <paramref name="locations"/> their <c>iloc</c> entries.
     /// </summary>
-    public static IsoNode[] Heif(IsoNode[]? top = null, IsoNode[]? meta = null, IsoNode[]? ipco = null, int imageOffset = SamplesOffset) =>
+    public static IsoNode[] Heif(
+        IsoNode[]? top = null,
+        IsoNode[]? meta = null,
+        IsoNode[]? ipco = null,
+        int imageOffset = SamplesOffset,
+        IsoNode[]? items = null,
+        (int Id, int Offset, int Length)[]? locations = null) =>
     [
         Keep("ftyp", [.. "heic"u8, 0, 0, 0, 0, .. "mif1heic"u8]),
         Keep("mdat", Samples),
@@ -156,8 +166,8 @@ internal static class IsoFixtures
             [
                 Keep("hdlr", Handler("pict")),
                 Keep("pitm", [0, 0, 0, 0, 0, 1]),
-                Keep("iloc", ItemLocation(1, imageOffset, Samples.Length)),
-                Walk("iinf", [0, 0, 0, 0, 0, 1], Keep("infe", [2, 0, 0, 0, 0, 1, 0, 0, .. "hvc1"u8, 0])),
+                Keep("iloc", ItemLocations([(1, imageOffset, Samples.Length), .. locations ?? []])),
+                Walk("iinf", [0, 0, 0, 0, 0, (byte)(1 + (items?.Length ?? 0))], [Keep("infe", [2, 0, 0, 0, 0, 1, 0, 0, .. "hvc1"u8, 0]), .. items ?? []]),
                 Walk(
                     "iprp",
                     Walk("ipco", [Keep("hvcC", Filler(23, 10)), Keep("ispe", [0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 8]), .. ipco ?? []]),
@@ -279,16 +289,22 @@ internal static class IsoFixtures
         return payload;
     }
 
-    /// <summary>A version 0 <c>iloc</c> with one item of one extent, 32-bit offset and length.</summary>
-    private static byte[] ItemLocation(int itemId, int offset, int length)
+    /// <summary>A version 0 <c>iloc</c> whose items have one extent each, 32-bit offset and length, no base offset.</summary>
+    private static byte[] ItemLocations((int Id, int Offset, int Length)[] items)
     {
-        var payload = new byte[4 + 2 + 2 + 2 + 2 + 2 + 4 + 4];
+        const int entrySize = 2 + 2 + 2 + 4 + 4;
+        var payload = new byte[4 + 2 + 2 + (entrySize * items.Length)];
         payload[4] = 0x44;
-        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(6), 1);
-        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(8), (ushort)itemId);
-        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(12), 1);
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(14), (uint)offset);
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(18), (uint)length);
+        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(6), (ushort)items.Length);
+        for (var i = 0; i < items.Length; i++)
+        {
+            var entry = payload.AsSpan(8 + (entrySize * i));
+            BinaryPrimitives.WriteUInt16BigEndian(entry, (ushort)items[i].Id);
+            BinaryPrimitives.WriteUInt16BigEndian(entry[4..], 1);
+            BinaryPrimitives.WriteUInt32BigEndian(entry[6..], (uint)items[i].Offset);
+            BinaryPrimitives.WriteUInt32BigEndian(entry[10..], (uint)items[i].Length);
+        }
+
         return payload;
     }
 

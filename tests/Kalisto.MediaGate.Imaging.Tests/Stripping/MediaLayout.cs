@@ -148,4 +148,105 @@ internal static class MediaLayout
 
     /// <summary>Inserts bytes into a JPEG right after SOI.</summary>
     public static byte[] AfterSoi(byte[] jpeg, params byte[][] segments) => [.. jpeg[..2], .. segments.SelectMany(s => s), .. jpeg[2..]];
+
+    /// <summary>
+    /// The smallest ICC profile readers accept: a v2 display RGB header of 128 bytes and an empty tag table,
+    /// enough to show that a colour profile is kept.
+    /// </summary>
+    public static byte[] MinimalIccProfile()
+    {
+        var icc = new byte[132];
+        BinaryPrimitives.WriteUInt32BigEndian(icc, (uint)icc.Length);
+        "none"u8.CopyTo(icc.AsSpan(4));
+        BinaryPrimitives.WriteUInt32BigEndian(icc.AsSpan(8), 0x02100000);
+        "mntrRGB XYZ "u8.CopyTo(icc.AsSpan(12));
+        "acsp"u8.CopyTo(icc.AsSpan(36));
+        return icc;
+    }
+
+    /// <summary>One APP2 segment holding a whole ICC profile (chunk 1 of 1).</summary>
+    public static byte[] JpegIccSegment(byte[] profile) => JpegSegment(0xE2, [.. "ICC_PROFILE\0"u8, 1, 1, .. profile]);
+
+    /// <summary>A PNG chunk: length, type, data and the CRC over type and data.</summary>
+    public static byte[] PngChunk(string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Length);
+        Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
+        data.CopyTo(chunk, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(chunk.AsSpan(4, 4 + data.Length)));
+        return chunk;
+    }
+
+    /// <summary>Inserts chunks into a PNG right after IHDR.</summary>
+    public static byte[] AfterIhdr(byte[] png, params byte[][] chunks) => [.. png[..33], .. chunks.SelectMany(c => c), .. png[33..]];
+
+    /// <summary>A GIF extension block: introducer, label, then <paramref name="data"/> cut into sub-blocks of at most 255 bytes.</summary>
+    public static byte[] GifExtension(byte label, byte[] header, byte[] data)
+    {
+        using var ms = new MemoryStream();
+        ms.Write([0x21, label]);
+        if (header.Length > 0)
+        {
+            ms.WriteByte((byte)header.Length);
+            ms.Write(header);
+        }
+
+        for (var pos = 0; pos < data.Length; pos += 255)
+        {
+            var n = Math.Min(255, data.Length - pos);
+            ms.WriteByte((byte)n);
+            ms.Write(data, pos, n);
+        }
+
+        ms.WriteByte(0);
+        return ms.ToArray();
+    }
+
+    /// <summary>
+    /// The XMP application extension as the XMP specification (part 3) lays it out: the packet as raw bytes,
+    /// not cut into sub-blocks, then the 258-byte "magic trailer" that makes a sub-block walk end on the
+    /// block terminator wherever in the packet it started.
+    /// </summary>
+    public static byte[] GifXmpExtension(byte[] packet) =>
+        [0x21, 0xFF, 11, .. "XMP DataXMP"u8, .. packet, 0x01, .. Enumerable.Range(0, 256).Select(i => (byte)(255 - i)), 0x00];
+
+    /// <summary>Inserts blocks into a GIF right before its trailer (its last byte).</summary>
+    public static byte[] BeforeGifTrailer(byte[] gif, params byte[][] blocks) => [.. gif[..^1], .. blocks.SelectMany(b => b), gif[^1]];
+
+    /// <summary>A RIFF chunk: type, little-endian size, data and the pad byte an odd size needs.</summary>
+    public static byte[] RiffChunk(string type, byte[] data)
+    {
+        var chunk = new byte[8 + data.Length + (data.Length & 1)];
+        Encoding.ASCII.GetBytes(type).CopyTo(chunk, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(chunk.AsSpan(4), (uint)data.Length);
+        data.CopyTo(chunk, 8);
+        return chunk;
+    }
+
+    /// <summary>A RIFF file of form <paramref name="form"/> (<c>WEBP</c>, <c>WAVE</c>) made of the given chunks.</summary>
+    public static byte[] Riff(string form, params byte[][] chunks)
+    {
+        byte[] body = [.. Encoding.ASCII.GetBytes(form), .. chunks.SelectMany(c => c)];
+        var riff = new byte[8 + body.Length];
+        "RIFF"u8.CopyTo(riff);
+        BinaryPrimitives.WriteUInt32LittleEndian(riff.AsSpan(4), (uint)body.Length);
+        body.CopyTo(riff, 8);
+        return riff;
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
 }

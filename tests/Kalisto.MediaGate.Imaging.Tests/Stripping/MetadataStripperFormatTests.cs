@@ -2,8 +2,6 @@ using System.Text;
 using Kalisto.MediaGate.Tags;
 using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using static Kalisto.MediaGate.Imaging.Tests.Stripping.StrippedCopy;
 
 namespace Kalisto.MediaGate.Imaging.Tests.Stripping;
@@ -284,20 +282,6 @@ public sealed class MetadataStripperFormatTests
         Assert.Equal(mdat, output[^mdat.Length..]);
         Assert.Equal(3, Count(output, "free"u8));
         AssertTagReaderFindsNothing(output, "track.mp4");
-    }
-
-    private static void AssertSamePixels(byte[] expected, byte[] actual)
-    {
-        using var a = Image.Load<Rgba32>(expected);
-        using var b = Image.Load<Rgba32>(actual);
-        Assert.Equal(a.Size(), b.Size());
-        for (var y = 0; y < a.Height; y++)
-        {
-            for (var x = 0; x < a.Width; x++)
-            {
-                Assert.Equal(a[x, y], b[x, y]);
-            }
-        }
     }
 
     private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Kalisto.MediaGate.Imaging.Tests.Stripping;
 
-/// <summary>Builds a little-endian, two-page, 6x1 greyscale TIFF whose pages carry a description and XMP.</summary>
+/// <summary>Builds little-endian, multi-page, 6x1 greyscale TIFFs whose pages carry metadata tags.</summary>
 internal static class TiffBuilder
 {
     private const int PixelStart = 8;
@@ -74,4 +74,110 @@ internal static class TiffBuilder
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), first);
         return bytes;
     }
+
+    /// <summary>
+    /// One page per element of <paramref name="tags"/>: each page's IFD has the image tags of a 6x1 greyscale
+    /// strip and the page's own tags, in tag order. A value of more than four bytes is stored before the IFDs
+    /// at an even offset, a shorter one inline; the count is the value's length in units of its type.
+    /// </summary>
+    public static byte[] Pages(params (ushort Tag, ushort Type, byte[] Value)[][] tags)
+    {
+        using var ms = new MemoryStream();
+        ms.Write("II*\0"u8);
+        ms.Write(new byte[4]); // IFD0 offset, set below
+        foreach (var _ in tags)
+        {
+            ms.Write(PixelData);
+        }
+
+        var pages = new List<List<(ushort Tag, ushort Type, int Count, byte[] Inline, int Offset)>>();
+        for (var page = 0; page < tags.Length; page++)
+        {
+            (ushort, ushort, byte[])[] image =
+            [
+                (256, 3, U16(6)), (257, 3, U16(1)), (258, 3, U16(8)), (259, 3, U16(1)), (262, 3, U16(1)),
+                (273, 4, U32(PixelStart + (6 * page))), (277, 3, U16(1)), (278, 3, U16(1)), (279, 4, U32(6)),
+            ];
+            var entries = new List<(ushort, ushort, int, byte[], int)>();
+            foreach (var (tag, type, value) in image.Concat(tags[page]).OrderBy(t => t.Item1))
+            {
+                var count = value.Length / TypeSize(type);
+                if (value.Length <= 4)
+                {
+                    entries.Add((tag, type, count, value, 0));
+                    continue;
+                }
+
+                if (ms.Position % 2 == 1)
+                {
+                    ms.WriteByte(0);
+                }
+
+                entries.Add((tag, type, count, [], (int)ms.Position));
+                ms.Write(value);
+            }
+
+            pages.Add(entries);
+        }
+
+        if (ms.Position % 2 == 1)
+        {
+            ms.WriteByte(0);
+        }
+
+        var first = (int)ms.Position;
+        var next = first;
+        for (var page = 0; page < pages.Count; page++)
+        {
+            var entries = pages[page];
+            var ifd = new byte[2 + (12 * entries.Count) + 4];
+            next += ifd.Length;
+            BinaryPrimitives.WriteUInt16LittleEndian(ifd, (ushort)entries.Count);
+            for (var e = 0; e < entries.Count; e++)
+            {
+                var (tag, type, count, inline, offset) = entries[e];
+                var span = ifd.AsSpan(2 + (12 * e));
+                BinaryPrimitives.WriteUInt16LittleEndian(span, tag);
+                BinaryPrimitives.WriteUInt16LittleEndian(span[2..], type);
+                BinaryPrimitives.WriteInt32LittleEndian(span[4..], count);
+                if (offset > 0)
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(span[8..], offset);
+                }
+                else
+                {
+                    inline.CopyTo(span[8..]);
+                }
+            }
+
+            BinaryPrimitives.WriteInt32LittleEndian(ifd.AsSpan(ifd.Length - 4), page == pages.Count - 1 ? 0 : next);
+            ms.Write(ifd);
+        }
+
+        var bytes = ms.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), first);
+        return bytes;
+    }
+
+    public static byte[] U16(int value)
+    {
+        var bytes = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)value);
+        return bytes;
+    }
+
+    public static byte[] U32(int value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+        return bytes;
+    }
+
+    private static int TypeSize(ushort type) => type switch
+    {
+        3 or 8 => 2,
+        4 or 9 or 11 or 13 => 4,
+        5 or 10 or 12 => 8,
+        _ => 1,
+    };
 }
