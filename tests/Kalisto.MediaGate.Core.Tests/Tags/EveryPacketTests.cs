@@ -142,6 +142,24 @@ public sealed class EveryPacketTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Heif_item_whose_content_type_is_exif_is_read_as_exif(int version)
+    {
+        byte[] exif = [0, 0, 0, 0, .. Tiff([(0x9C9E, 1, XpKeywords("LL-1001"))])];
+
+        AssertKeywords(Read(Heif(version, exif, "Exif"), "photo.heic"), "LL-1001");
+    }
+
+    [Fact]
+    public void Exif_header_in_capitals_after_stray_bytes()
+    {
+        var tiff = Tiff([(0x9C9E, 1, XpKeywords("LL-1001"))]);
+
+        AssertKeywords(Read(MediaBuilder.Jpeg(null, 16, App1([0, 0, .. "EXIF\0\0"u8], tiff))), "LL-1001");
+    }
+
+    [Theory]
     [InlineData("moov")]
     [InlineData("trak")]
     public void Xmp_uuid_box_inside_the_movie_and_a_track(string where)
@@ -286,12 +304,13 @@ public sealed class EveryPacketTests
         ];
     }
 
-    /// <summary>A HEIF with one XMP item in <c>idat</c>, its <c>infe</c> of the given version.</summary>
-    internal static byte[] Heif(int version, byte[] xmp)
+    /// <summary>A HEIF with one item (XMP unless told) in <c>idat</c>, its <c>infe</c> of the given version.</summary>
+    internal static byte[] Heif(int version, byte[] xmp, string contentType = "application/rdf+xml")
     {
+        var type = Encoding.ASCII.GetBytes(contentType + "\0");
         byte[] infe = version < 2
-            ? [(byte)version, 0, 0, 0, 0, 1, 0, 0, 0, .. "application/rdf+xml\0"u8, 0]
-            : [2, 0, 0, 0, 0, 1, 0, 0, .. "mime"u8, 0, .. "application/rdf+xml\0"u8];
+            ? [(byte)version, 0, 0, 0, 0, 1, 0, 0, 0, .. type, 0]
+            : [2, 0, 0, 0, 0, 1, 0, 0, .. "mime"u8, 0, .. type];
         byte[] iinf = [0, 0, 0, 0, 0, 1, .. MediaBuilder.Box("infe", infe)];
         var iloc = new byte[] { 1, 0, 0, 0, 0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 };
         BinaryPrimitives.WriteUInt32BigEndian(iloc.AsSpan(20), (uint)xmp.Length);

@@ -37,7 +37,8 @@ internal static class HeifTagReader
         }
 
         var items = ItemInfos(stream, iinf, budget, tags);
-        var wanted = items.Where(i => i.Type == "Exif" || (i.Type == "mime" && i.ContentType.Contains("rdf+xml", StringComparison.OrdinalIgnoreCase)))
+        // An item is Exif by its type, or (versions 0 and 1 of infe, and mime items) by its content type, as exiftool reads it.
+        var wanted = items.Where(i => IsExif(i) || (i.Type == "mime" && i.ContentType.Contains("rdf+xml", StringComparison.OrdinalIgnoreCase)))
             .ToDictionary(i => i.Id);
         if (wanted.Count == 0)
         {
@@ -52,7 +53,7 @@ internal static class HeifTagReader
             }
 
             var data = ItemData(stream, location, idat, tags);
-            if (item.Type == "Exif")
+            if (IsExif(item))
             {
                 if (data.Length < 4)
                 {
@@ -73,6 +74,9 @@ internal static class HeifTagReader
             }
         }
     }
+
+    private static bool IsExif(ItemInfo item) =>
+        item.Type == "Exif" || (item.Type == "mime" && string.Equals(item.ContentType.Trim(), "Exif", StringComparison.OrdinalIgnoreCase));
 
     private static byte[] ItemData(Stream stream, HeifItemLocation location, IsoBox idat, TagCollector tags)
     {

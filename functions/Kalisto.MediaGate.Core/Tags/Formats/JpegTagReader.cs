@@ -83,7 +83,7 @@ internal static class JpegTagReader
     }
 
     /// <summary>
-    /// APP1 as exiftool tells the kinds apart: EXIF after <c>Exif\0</c> and any one byte (Kodak and others
+    /// APP1 as exiftool tells the kinds apart: EXIF after <c>Exif\0</c> (any case) and any one byte (Kodak and others
     /// write a second byte other than NUL), up to four bytes of garbage before it; XMP after the standard
     /// header, after the non-standard ones (<c>XMP\0</c>, a space before the NUL) or with no header at all.
     /// </summary>
@@ -114,8 +114,16 @@ internal static class JpegTagReader
 
     private static int? ExifStart(ReadOnlySpan<byte> segment)
     {
-        var at = segment[..Math.Min(segment.Length, 4 + ExifPreamble.Length)].IndexOf("Exif\0"u8);
-        return at is >= 0 and <= 4 && segment.Length >= at + ExifPreamble.Length ? at + ExifPreamble.Length : null;
+        // Case-insensitive, as exiftool's /^(.{0,4})Exif\0/is (the stripper keeps the orientation by the same rule).
+        for (var at = 0; at <= 4 && at + ExifPreamble.Length <= segment.Length; at++)
+        {
+            if (Ascii.EqualsIgnoreCase(segment.Slice(at, 4), "Exif"u8) && segment[at + 4] == 0)
+            {
+                return at + ExifPreamble.Length;
+            }
+        }
+
+        return null;
     }
 
     private static int? XmpStart(ReadOnlySpan<byte> segment)
