@@ -171,10 +171,10 @@ public sealed class EveryPacketTests
     }
 
     [Fact]
-    public void Xmp_box_inside_a_tracks_media_box()
+    public void Xmp_box_inside_a_track()
     {
         var xmp = MediaBuilder.Box("XMP_", Packet("LL-1001"));
-        var moov = MediaBuilder.Box("moov", MediaBuilder.Box("trak", MediaBuilder.Box("mdia", xmp)));
+        var moov = MediaBuilder.Box("moov", MediaBuilder.Box("trak", xmp));
 
         AssertKeywords(Read([.. MediaBuilder.Ftyp(), .. moov], "clip.mp4"), "LL-1001");
     }

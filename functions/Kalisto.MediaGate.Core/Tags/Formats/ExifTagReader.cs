@@ -16,6 +16,7 @@ namespace Kalisto.MediaGate.Tags.Formats;
 internal static class ExifTagReader
 {
     private const int XmpTag = 700;
+    private const int MakerNoteTag = 0x927C;
     private const int PhotoshopTag = 34377;
     private const int IptcTag = 33723;
 
@@ -109,6 +110,13 @@ internal static class ExifTagReader
     {
         public override bool CustomProcessTag(int tagOffset, ICollection<int> processedIfdOffsets, IndexedReader reader, int tagId, int byteCount)
         {
+            if (tagId == MakerNoteTag)
+            {
+                // Camera maker notes hold no person or keyword tags; parsing them is most of the work of
+                // a camera file's EXIF, and damage in them is common. They are not read (nor stored).
+                return true;
+            }
+
             if (tagId == XmpTag)
             {
                 tags.Account(byteCount, "XMP in TIFF tag 700");

@@ -5,8 +5,9 @@ namespace Kalisto.MediaGate.Tags.Formats;
 
 /// <summary>
 /// MP4, MOV, M4V, 3GP and M4A: XMP in <c>uuid</c> boxes (top level, in <c>moov</c> and in its tracks), in
-/// <c>XMP_</c> boxes (in <c>moov</c>, <c>udta</c>, <c>trak</c>, <c>mdia</c>, <c>minf</c>), and the QuickTime
-/// <c>meta</c> keys <c>com.apple.quicktime.keywords</c>.
+/// <c>XMP_</c> boxes (in <c>moov</c>, <c>udta</c> and <c>trak</c>), and the QuickTime <c>meta</c> keys
+/// <c>com.apple.quicktime.keywords</c>. (The media boxes below a track are not walked: no writer puts
+/// tags there, and the stripper blanks such boxes at every depth anyway.)
 /// Only the boxes on the way to those are read; <c>mdat</c> is skipped by seeking.
 /// </summary>
 internal static class IsoMediaTagReader
@@ -63,7 +64,7 @@ internal static class IsoMediaTagReader
             var here = $"{path}/{IsoBoxReader.Printable(box.Type)}";
             switch (box.Type)
             {
-                case "udta" or "trak" or "mdia" or "minf":
+                case "udta" or "trak":
                     Container(stream, box, here, depth + 1, budget, tags);
                     break;
                 case "XMP_":

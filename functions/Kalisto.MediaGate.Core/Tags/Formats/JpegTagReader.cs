@@ -1,13 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
-using MetadataExtractor.Formats.Jpeg;
-using MetadataExtractor.IO;
 
 namespace Kalisto.MediaGate.Tags.Formats;
 
 /// <summary>
-/// JPEG: only the APP1 (EXIF, XMP, extended XMP) and APP13 (Photoshop/IPTC) segments, read with
-/// MetadataExtractor's segment reader, which stops at the start of the image data.
+/// JPEG: the APP1 (EXIF, XMP, extended XMP), APP13 (Photoshop/IPTC) and COM segments, up to the start
+/// of the image data, and an AFCP trailer at the end of the file.
 /// </summary>
 internal static class JpegTagReader
 {
@@ -18,41 +16,44 @@ internal static class JpegTagReader
 
     private static readonly byte[] OldPhotoshopPreamble = "Adobe_Photoshop2.5:"u8.ToArray();
 
-    private static readonly JpegSegmentType[] FrameTypes =
-    [
-        JpegSegmentType.Sof0, JpegSegmentType.Sof1, JpegSegmentType.Sof2, JpegSegmentType.Sof3, JpegSegmentType.Sof5,
-        JpegSegmentType.Sof6, JpegSegmentType.Sof7, JpegSegmentType.Sof9, JpegSegmentType.Sof10, JpegSegmentType.Sof11,
-        JpegSegmentType.Sof13, JpegSegmentType.Sof14, JpegSegmentType.Sof15,
-    ];
+    private const byte App1Marker = 0xE1;
+    private const byte App13 = 0xED;
+    private const byte Com = 0xFE;
+    private const byte Sos = 0xDA;
+    private const byte Eoi = 0xD9;
+    private const int MaxSegments = 100_000;
 
     public static void Read(Stream stream, TagCollector tags)
     {
-        var segments = JpegSegmentReader.ReadSegments(
-            new SequentialStreamReader(stream, isMotorolaByteOrder: true),
-            tags.ExaminesText ? [JpegSegmentType.App1, JpegSegmentType.AppD, JpegSegmentType.Com] : [JpegSegmentType.App1, JpegSegmentType.AppD]);
         var extended = new Dictionary<string, ExtendedXmp>(StringComparer.Ordinal);
         byte[]? photoshop = null;
-        foreach (var segment in segments)
+        long? frame = null;
+        foreach (var (marker, start, length) in Segments(stream))
         {
-            var bytes = segment.Bytes;
-            tags.Account(bytes.Length, "JPEG segment");
-            if (segment.Type != JpegSegmentType.AppD && photoshop is not null)
+            if (marker != App13 && photoshop is not null)
             {
                 PhotoshopResources.Read(photoshop, "APP13", tags);
                 photoshop = null;
             }
 
-            switch (segment.Type)
+            switch (marker)
             {
-                case JpegSegmentType.App1:
-                    App1(bytes, extended, tags);
+                case App1Marker:
+                    App1(stream, start, length, extended, tags);
                     break;
-                case JpegSegmentType.AppD when PhotoshopData(bytes) is { } data:
-                    // Photoshop splits large resource blocks over consecutive APP13 segments (as exiftool joins them).
-                    photoshop = photoshop is null ? data : [.. photoshop, .. data];
+                case App13:
+                    if (PhotoshopData(Payload(stream, start, length, tags)) is { } data)
+                    {
+                        // Photoshop splits large resource blocks over consecutive APP13 segments (as exiftool joins them).
+                        photoshop = photoshop is null ? data : [.. photoshop, .. data];
+                    }
+
                     break;
-                case JpegSegmentType.Com:
-                    tags.Examined(Encoding.Latin1.GetString(bytes), "the JPEG comment (COM)");
+                case Com when tags.ExaminesText:
+                    tags.Examined(Encoding.Latin1.GetString(Payload(stream, start, length, tags)), "the JPEG comment (COM)");
+                    break;
+                case >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC):
+                    frame ??= start;
                     break;
                 default:
                     break;
@@ -76,10 +77,94 @@ internal static class JpegTagReader
 
         AfcpTrailer.Read(stream, tags);
 
-        if (tags.HasPixelRegions)
+        if (tags.HasPixelRegions && frame is { } sof)
         {
-            ImageSize(stream, tags);
+            // The frame header's size, for regions given in pixels: read only when such a region exists.
+            Span<byte> size = stackalloc byte[5];
+            stream.Position = sof;
+            stream.ReadExactlyOrThrow(size, "the JPEG frame header");
+            tags.ImageSize = (BinaryPrimitives.ReadUInt16BigEndian(size[3..]), BinaryPrimitives.ReadUInt16BigEndian(size[1..]));
         }
+    }
+
+    /// <summary>
+    /// The marker segments up to the start of the image data (SOS), by seeking from header to header:
+    /// each segment's payload start and length. Nothing of a payload is read here.
+    /// </summary>
+    /// <remarks>
+    /// Walked here rather than with MetadataExtractor's segment reader, which reads every wanted segment
+    /// whole: a camera's EXIF segment is mostly thumbnail and maker notes, which hold no tags, so the
+    /// EXIF is read through <see cref="PagedSegmentReader"/> instead.
+    /// </remarks>
+    private static IEnumerable<(byte Marker, long Start, int Length)> Segments(Stream stream)
+    {
+        var header = new byte[2];
+        stream.Position = 2; // SOI
+        for (var count = 0; count < MaxSegments; count++)
+        {
+            stream.ReadExactlyOrThrow(header, "a JPEG segment header");
+            if (header[0] != 0xFF)
+            {
+                throw new UnreadableMetadataException("the JPEG has data between its segments");
+            }
+
+            var marker = header[1];
+            while (marker == 0xFF)
+            {
+                marker = NextByte(stream); // fill bytes
+            }
+
+            if (marker is Sos or Eoi)
+            {
+                yield break;
+            }
+
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                continue; // no length, no payload
+            }
+
+            stream.ReadExactlyOrThrow(header, "a JPEG segment header");
+            var length = BinaryPrimitives.ReadUInt16BigEndian(header) - 2;
+            var start = stream.Position;
+            if (length < 0 || length > stream.Length - start)
+            {
+                throw new UnreadableMetadataException("the JPEG ends inside a segment");
+            }
+
+            yield return (marker, start, length);
+            stream.Position = start + length;
+        }
+
+        throw new UnreadableMetadataException("the JPEG has too many segments");
+    }
+
+    private static byte NextByte(Stream stream)
+    {
+        var b = stream.ReadByte();
+        return b < 0 ? throw new UnreadableMetadataException("the JPEG ends inside a segment header") : (byte)b;
+    }
+
+    private static byte[] Payload(Stream stream, long start, int length, TagCollector tags)
+    {
+        stream.Position = start;
+        return stream.ReadBlock(length, "JPEG segment", tags);
+    }
+
+    /// <summary>An APP1 segment: EXIF is read in pages where its IFDs are; anything else whole.</summary>
+    private static void App1(Stream stream, long start, int length, Dictionary<string, ExtendedXmp> extended, TagCollector tags)
+    {
+        Span<byte> prefix = stackalloc byte[Math.Min(length, 16)];
+        stream.Position = start;
+        stream.ReadExactlyOrThrow(prefix, "an APP1 segment");
+        if (!prefix.StartsWith("http"u8) && ExifStart(prefix) is { } tiff)
+        {
+            tags.Account(length, "JPEG segment");
+            ExifTagReader.Read(new PagedSegmentReader(stream, start + tiff, length - tiff), "APP1 EXIF", tags);
+            return;
+        }
+
+        App1(Payload(stream, start, length, tags), extended, tags);
     }
 
     /// <summary>
@@ -141,19 +226,6 @@ internal static class JpegTagReader
         bytes.AsSpan().StartsWith(PhotoshopPreamble) ? bytes[PhotoshopPreamble.Length..]
         : bytes.AsSpan().StartsWith(OldPhotoshopPreamble) && bytes.Length >= 27 ? bytes[27..] // the old header, as exiftool skips it
         : null;
-
-    /// <summary>The frame header's size, for regions given in pixels; read only when such a region exists.</summary>
-    private static void ImageSize(Stream stream, TagCollector tags)
-    {
-        stream.Position = 0;
-        var frame = JpegSegmentReader.ReadSegments(new SequentialStreamReader(stream, isMotorolaByteOrder: true), FrameTypes).FirstOrDefault();
-        if (frame is { Bytes.Length: >= 5 })
-        {
-            var height = BinaryPrimitives.ReadUInt16BigEndian(frame.Bytes.AsSpan(1));
-            var width = BinaryPrimitives.ReadUInt16BigEndian(frame.Bytes.AsSpan(3));
-            tags.ImageSize = (width, height);
-        }
-    }
 
     private static void AddExtendedChunk(ReadOnlySpan<byte> chunk, Dictionary<string, ExtendedXmp> extended, TagCollector tags)
     {
