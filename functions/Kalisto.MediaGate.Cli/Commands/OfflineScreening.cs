@@ -29,7 +29,9 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
     {
         var root = Path.GetFullPath(input);
         var files = InputFiles.Expand([root]);
-        var screener = new ItemScreener(new TagReader(), register, new DecisionRules(consentOptions), _redactor);
+        // The safety net looks for the register's own subject-ID pattern.
+        var tagReader = new TagReader(Microsoft.Extensions.Options.Options.Create(new TagReaderOptions()), Microsoft.Extensions.Options.Options.Create(consentOptions));
+        var screener = new ItemScreener(tagReader, register, new DecisionRules(consentOptions), _redactor);
         var sorted = await ScreeningRun.RunAsync(files, Environment.ProcessorCount, json, "Screening", console, async (file, ct) =>
         {
             var relative = Path.GetRelativePath(root, file).Replace('\\', '/');

@@ -26,15 +26,6 @@ public sealed class ImageRegionTests
         return result;
     }
 
-    private static void AssertRegion(FaceRegion? region, double left, double top, double width, double height)
-    {
-        Assert.NotNull(region);
-        Assert.Equal(left, region.Left, 3);
-        Assert.Equal(top, region.Top, 3);
-        Assert.Equal(width, region.Width, 3);
-        Assert.Equal(height, region.Height, 3);
-    }
-
     [Fact]
     public void A_relative_rectangle_locates_the_person_in_image()
     {
@@ -44,7 +35,7 @@ public sealed class ImageRegionTests
 
         Assert.Equal("Emma de Vries", person.Value);
         Assert.Contains("Iptc4xmpExt:ImageRegion", person.Source, StringComparison.Ordinal);
-        AssertRegion(person.Region, 0.1, 0.2, 0.3, 0.4);
+        TagReaderLocationTests.AssertRegion(person.Region, 0.1, 0.2, 0.3, 0.4);
     }
 
     [Fact]
@@ -55,7 +46,7 @@ public sealed class ImageRegionTests
 
         var person = Assert.Single(Read(MediaBuilder.Jpeg(MediaBuilder.Xmp(Region(boundary, PersonInImage("LL-1001"))))).Persons);
 
-        AssertRegion(person.Region, 0.375, 0.125, 0.25, 0.25);
+        TagReaderLocationTests.AssertRegion(person.Region, 0.375, 0.125, 0.25, 0.25);
     }
 
     [Fact]
@@ -73,7 +64,7 @@ public sealed class ImageRegionTests
 
         Assert.Equal("LL-1001", person.Value);
         Assert.Equal(["Emma de Vries"], person.Alternatives!);
-        AssertRegion(person.Region, 0.2, 0.25, 0.3, 0.35);
+        TagReaderLocationTests.AssertRegion(person.Region, 0.2, 0.25, 0.3, 0.35);
     }
 
     [Fact]
@@ -85,7 +76,7 @@ public sealed class ImageRegionTests
         var person = Assert.Single(Read(MediaBuilder.Jpeg(MediaBuilder.Xmp(Region(boundary, PersonInImage("LL-1001"))), 16, exif)).Persons);
 
         // Stored reading turned 90° clockwise: (0.7, 0.1, 0.2, 0.2); as displayed: (0.1, 0.1, 0.2, 0.2).
-        AssertRegion(person.Region, 0.1, 0.1, 0.8, 0.2);
+        TagReaderLocationTests.AssertRegion(person.Region, 0.1, 0.1, 0.8, 0.2);
     }
 
     [Fact]

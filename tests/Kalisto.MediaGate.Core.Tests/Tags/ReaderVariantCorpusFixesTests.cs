@@ -209,24 +209,9 @@ public sealed class ReaderVariantCorpusFixesTests
             s.Write(word);
             byte[] typed = [.. Encoding.ASCII.GetBytes(type), .. data];
             s.Write(typed);
-            BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
+            BinaryPrimitives.WriteUInt32BigEndian(word, System.IO.Hashing.Crc32.HashToUInt32(typed));
             s.Write(word);
         }
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var i = 0; i < 8; i++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     /// <summary>

@@ -120,7 +120,7 @@ public sealed class TagReaderLocationTests
         Assert.Equal(["LL-1002", "MW-2001", "groep8"], result.Keywords.Select(k => k.Value).Order(StringComparer.Ordinal));
     }
 
-    private static void AssertRegion(FaceRegion? region, double left, double top, double width, double height)
+    internal static void AssertRegion(FaceRegion? region, double left, double top, double width, double height)
     {
         Assert.NotNull(region);
         Assert.Equal(left, region.Left, 6);

@@ -437,25 +437,6 @@ public sealed class PublicationCheckTests
         return output.ToArray();
     }
 
-    private static byte[] RiffChunk(string type, byte[] data)
-    {
-        var chunk = new byte[8 + data.Length + (data.Length & 1)];
-        Encoding.ASCII.GetBytes(type).CopyTo(chunk, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(chunk.AsSpan(4), (uint)data.Length);
-        data.CopyTo(chunk, 8);
-        return chunk;
-    }
-
-    private static byte[] Riff(string form, params byte[][] chunks)
-    {
-        byte[] body = [.. Encoding.ASCII.GetBytes(form), .. chunks.SelectMany(c => c)];
-        var riff = new byte[8 + body.Length];
-        "RIFF"u8.CopyTo(riff);
-        BinaryPrimitives.WriteUInt32LittleEndian(riff.AsSpan(4), (uint)body.Length);
-        body.CopyTo(riff, 8);
-        return riff;
-    }
-
     private static byte[] WithChunk(byte[] riff, byte[] chunk)
     {
         byte[] result = [.. riff, .. chunk];
