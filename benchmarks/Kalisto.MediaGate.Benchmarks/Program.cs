@@ -11,10 +11,20 @@ if (args is ["storage-throughput", var connection, var photos, ..])
     return await StorageThroughput.RunAsync(connection, photos, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1000);
 }
 
+if (args is ["inspect-set", var folder, ..])
+{
+    return InspectSet.Write(folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3000, args.Length > 3 ? args[3] : null);
+}
+
+if (args is ["inspect-phases", var phases, ..])
+{
+    return InspectPhases.Run(phases, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
 if (args is ["consent-storm", var storm])
 {
     return await ConsentStorm.RunAsync(storm);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(InspectSet).Assembly).Run(args);
 return 0;

@@ -1,3 +1,11 @@
 using Kalisto.MediaGate.Cli;
 
-return MediaGateCommandLine.Run(args, CliConsole.FromProcess());
+var console = CliConsole.FromProcess();
+try
+{
+    return MediaGateCommandLine.Run(args, console);
+}
+finally
+{
+    console.Flush();
+}

@@ -40,6 +40,7 @@ internal static class InspectCommand
         }
 
         var reader = new TagReader();
+        using var lines = json ? new JsonLines<InspectLine>(console.Out, CliJsonContext.Default.InspectLine) : null;
         foreach (var file in files)
         {
             TagReadResult result;
@@ -58,9 +59,9 @@ internal static class InspectCommand
                 };
             }
 
-            if (json)
+            if (lines is not null)
             {
-                console.Out.WriteLine(CliJson.Line(InspectLine.From(file, result)));
+                lines.Write(InspectLine.From(file, result));
             }
             else
             {

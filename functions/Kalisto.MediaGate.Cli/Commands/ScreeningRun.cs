@@ -34,7 +34,9 @@ internal static class ScreeningRun
                         var text = CliJson.Line(line);
                         lock (printGate)
                         {
+                            // Each decision is shown as it is made, also through a pipe.
                             console.Out.WriteLine(text);
+                            console.Out.Flush();
                         }
                     }
                 }
