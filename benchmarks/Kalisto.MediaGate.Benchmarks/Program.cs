@@ -26,5 +26,11 @@ if (args is ["consent-storm", var storm])
     return await ConsentStorm.RunAsync(storm);
 }
 
+// The benchmarks run in child processes with another working directory: a relative folder is made absolute here.
+if (Environment.GetEnvironmentVariable("MEDIAGATE_BENCH_DIR") is { Length: > 0 } benchDir)
+{
+    Environment.SetEnvironmentVariable("MEDIAGATE_BENCH_DIR", Path.GetFullPath(benchDir));
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(InspectSet).Assembly).Run(args);
 return 0;
