@@ -63,7 +63,7 @@ public sealed class TagReader : ITagReader
 
         return new Regex(
             $@"(?<![\p{{L}}\p{{N}}])(?:{inner})(?![\p{{L}}\p{{N}}])",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled,
             TimeSpan.FromSeconds(1));
     }
 

@@ -76,21 +76,30 @@ internal static class ExifTagReader
         }
     }
 
+    /// <summary>
+    /// The EXIF tags that hold free text a person could type an ID into: document and page names,
+    /// description, artist, copyright, user comment, owner name, the Windows title, comment, author and
+    /// subject. (Looked up one by one: enumerating every tag of a camera's IFDs costs more than reading them.)
+    /// </summary>
+    private static readonly int[] TextTags = [269, 270, 285, 315, 33432, 37510, 0xA430, 0x9C9B, 0x9C9C, 0x9C9D, 0x9C9F];
+
     /// <summary>The safety net (SPEC §3.1) over the text values of one IFD: descriptions, comments, titles.</summary>
     private static void Examine(ExifDirectoryBase directory, string where, TagCollector tags)
     {
-        foreach (var tag in directory.Tags)
+        foreach (var type in TextTags)
         {
-            var value = directory.GetObject(tag.Type);
-            var text = value switch
+            var text = directory.GetObject(type) switch
             {
                 StringValue s => s.ToString(Encoding.Latin1),
                 string s => s,
-                byte[] b when tag.Type is >= 0x9C9B and <= 0x9C9F and not ExifDirectoryBase.TagWinKeywords => Encoding.Unicode.GetString(b),
-                byte[] b when tag.Type == ExifDirectoryBase.TagUserComment => UserComment(b),
+                byte[] b when type is >= 0x9C9B and <= 0x9C9F => Encoding.Unicode.GetString(b),
+                byte[] b when type == ExifDirectoryBase.TagUserComment => UserComment(b),
                 _ => null,
             };
-            tags.Examined(text, $"EXIF {tag.Name} ({where})");
+            if (text is not null)
+            {
+                tags.Examined(text, $"EXIF {directory.GetTagName(type)} ({where})");
+            }
         }
     }
 

@@ -66,7 +66,8 @@ internal sealed class TagCollector(TagReaderOptions options, Regex? subjectIdSea
     /// </summary>
     public void Examined(string? text, string place)
     {
-        if (subjectIdSearch is not null && !string.IsNullOrEmpty(text) && subjectIdSearch.IsMatch(text))
+        // White space (the indentation between XMP elements, most of a packet's text nodes) holds no ID.
+        if (subjectIdSearch is not null && !string.IsNullOrWhiteSpace(text) && subjectIdSearch.IsMatch(text))
         {
             _unplaced.Add(place);
         }

@@ -122,8 +122,13 @@ internal static partial class XmpPacketReader
             var trailer = text.IndexOf("<?xpacket end", start, StringComparison.Ordinal);
             var close = trailer < 0 ? -1 : text.IndexOf("?>", trailer, StringComparison.Ordinal);
             var end = close < 0 ? text.Length : close + 2;
-            var piece = XmlDeclaration().Replace(text[start..end], " ");
-            if (!string.IsNullOrWhiteSpace(piece) && !IsOnlyProcessingInstructions(piece))
+            var piece = text[start..end];
+            if (piece.Contains("<?xml", StringComparison.Ordinal))
+            {
+                piece = XmlDeclaration().Replace(piece, " ");
+            }
+
+            if (!string.IsNullOrWhiteSpace(piece) && !(piece.Length < 512 && IsOnlyProcessingInstructions(piece)))
             {
                 yield return piece;
             }
