@@ -187,7 +187,7 @@ internal static partial class XmpPacketReader
             XmlResolver = null,
             MaxCharactersFromEntities = 1024,
             IgnoreComments = false,
-            IgnoreWhitespace = false,
+            IgnoreWhitespace = true,
             CheckCharacters = false,
         };
 
