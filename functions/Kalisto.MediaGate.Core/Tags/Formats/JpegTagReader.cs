@@ -151,13 +151,17 @@ internal static class JpegTagReader
         return stream.ReadBlock(length, "JPEG segment", tags);
     }
 
-    /// <summary>An APP1 segment: EXIF is read in pages where its IFDs are; anything else whole.</summary>
+    /// <summary>
+    /// APP1 as exiftool tells the kinds apart: EXIF after <c>Exif\0</c> (any case) and any one byte (Kodak and others
+    /// write a second byte other than NUL), up to four bytes of garbage before it, read in pages where its IFDs
+    /// are; anything else is read whole.
+    /// </summary>
     private static void App1(Stream stream, long start, int length, Dictionary<string, ExtendedXmp> extended, TagCollector tags)
     {
         Span<byte> prefix = stackalloc byte[Math.Min(length, 16)];
         stream.Position = start;
         stream.ReadExactlyOrThrow(prefix, "an APP1 segment");
-        if (!prefix.StartsWith("http"u8) && ExifStart(prefix) is { } tiff)
+        if (ExifStart(prefix) is { } tiff)
         {
             tags.Account(length, "JPEG segment");
             ExifTagReader.Read(new PagedSegmentReader(stream, start + tiff, length - tiff), "APP1 EXIF", tags);
@@ -168,9 +172,8 @@ internal static class JpegTagReader
     }
 
     /// <summary>
-    /// APP1 as exiftool tells the kinds apart: EXIF after <c>Exif\0</c> (any case) and any one byte (Kodak and others
-    /// write a second byte other than NUL), up to four bytes of garbage before it; XMP after the standard
-    /// header, after the non-standard ones (<c>XMP\0</c>, a space before the NUL) or with no header at all.
+    /// An APP1 segment that is no EXIF: XMP after the standard header, after the non-standard ones
+    /// (<c>XMP\0</c>, a space before the NUL) or with no header at all, or extended XMP.
     /// </summary>
     private static void App1(byte[] bytes, Dictionary<string, ExtendedXmp> extended, TagCollector tags)
     {
@@ -182,10 +185,6 @@ internal static class JpegTagReader
         else if (span.StartsWith(ExtendedXmpPreamble))
         {
             AddExtendedChunk(span[ExtendedXmpPreamble.Length..], extended, tags);
-        }
-        else if (ExifStart(span) is { } tiff)
-        {
-            ExifTagReader.Read(bytes[tiff..], "APP1 EXIF", tags);
         }
         else if (XmpStart(span) is { } xmp)
         {
