@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Kalisto.MediaGate.Tests.Support;
 
 /// <summary>
-/// A real Azurite, started from the repository's <c>node_modules</c> (run <c>npm ci</c> first) on free
-/// ports, in memory, once per test collection. Each test gets its own containers, tables and queues.
+/// A real Azurite, started from the repository's <c>node_modules</c> (installed from <c>package.json</c>
+/// when it is missing) on free ports, in memory, once per test collection. Each test gets its own containers, tables and queues.
 /// </summary>
 public sealed class Azurite : IAsyncLifetime
 {
@@ -27,11 +27,7 @@ public sealed class Azurite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var root = RepositoryRoot();
-        var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
-        if (!File.Exists(azurite))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {azurite}. Run 'npm ci' in the repository root first.");
-        }
+        var azurite = AzuriteInstall.EnsureInstalled(root);
 
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo(azurite)
@@ -152,7 +148,7 @@ public sealed class Azurite : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
