@@ -48,13 +48,14 @@ internal static class ConsentCommand
 
         return StorageCommand.RunAsync("consent import", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var records = ConsentFile.Load(path, session.Get<IOptions<ConsentOptions>>().Value, console, "consent import");
-            if (records is null)
+            if (ConsentFile.Load(path, session.Get<IOptions<ConsentOptions>>().Value, console, "consent import") is not { } csv)
             {
                 return MediaGateCommandLine.UsageError;
             }
 
+            var records = csv.Records;
             var summary = await session.Get<ConsentChanges>().ImportAsync(records, ChangedBy(path), ct);
+            ConsentFile.Describe(console.Ansi, path, csv);
             console.Ansi.MarkupLine($"Imported {records.Count} record(s): [green]{summary.Added} added[/], [yellow]{summary.Changed} changed[/], {summary.Unchanged} unchanged.");
             foreach (var warning in summary.Warnings)
             {
@@ -109,6 +110,12 @@ internal static class ConsentCommand
             if (write.Record is not { } record)
             {
                 console.Error.WriteLine($"mediagate consent withdraw: {school} has no consent record for {subject}");
+                return MediaGateCommandLine.UsageError;
+            }
+
+            if (write.Outcome == ConsentWriteOutcome.BeforeValidFrom)
+            {
+                console.Error.WriteLine($"mediagate consent withdraw: {on:yyyy-MM-dd} is before the consent of {school} {subject} starts (valid_from {record.ValidFrom:yyyy-MM-dd}); give --on {record.ValidFrom:yyyy-MM-dd} or later. Nothing changed.");
                 return MediaGateCommandLine.UsageError;
             }
 

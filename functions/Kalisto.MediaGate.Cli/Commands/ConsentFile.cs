@@ -1,11 +1,13 @@
 using Kalisto.MediaGate.Consent;
+using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>Reads a consent CSV for a command; a bad file prints every error (line and field) and yields nothing.</summary>
 internal static class ConsentFile
 {
-    public static IReadOnlyList<ConsentRecord>? Load(string path, ConsentOptions options, CliConsole console, string command)
+    /// <summary>The file read (valid: its records, format and notes), or null after printing its errors to standard error.</summary>
+    public static ConsentCsvResult? Load(string path, ConsentOptions options, CliConsole console, string command)
     {
         ConsentCsvResult csv;
         using (var stream = File.OpenRead(path))
@@ -15,15 +17,26 @@ internal static class ConsentFile
 
         if (csv.IsValid)
         {
-            return csv.Records;
+            return csv;
         }
 
-        console.Error.WriteLine($"mediagate {command}: {path} has {csv.Errors.Count} error(s); nothing was changed:");
+        var format = csv.Format is { } read ? $" (read as {read})" : string.Empty;
+        console.Error.WriteLine($"mediagate {command}: {path}{format} has {csv.Errors.Count} error(s); nothing was changed:");
         foreach (var error in csv.Errors)
         {
             console.Error.WriteLine($"  {error}");
         }
 
         return null;
+    }
+
+    /// <summary>For a summary: how the file was read (encoding, separator) and every column it ignored.</summary>
+    public static void Describe(IAnsiConsole ansi, string path, ConsentCsvResult csv)
+    {
+        ansi.MarkupLine($"Register [blue]{Markup.Escape(Path.GetFileName(path))}[/]: {csv.Records.Count} record(s), read as {Markup.Escape(csv.Format?.ToString() ?? "text")}.");
+        foreach (var note in csv.Notes)
+        {
+            ansi.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
+        }
     }
 }

@@ -46,7 +46,7 @@ internal static class DemoCommand
         DemoUploadSet.Write(uploads, csvPath);
 
         var options = new ConsentOptions();
-        var records = ConsentFile.Load(csvPath, options, console, "demo")
+        var records = ConsentFile.Load(csvPath, options, console, "demo")?.Records
             ?? throw new InvalidOperationException("The demo register does not parse.");
         var register = new InMemoryConsentRegister();
         await register.ImportAsync(records, "demo", ct);

@@ -108,19 +108,29 @@ internal static class ScreenCommand
         }
 
         var options = new ConsentOptions();
-        if (ConsentFile.Load(consentCsv, options, console, "screen") is not { } records)
+        if (ConsentFile.Load(consentCsv, options, console, "screen") is not { } csv)
         {
             return MediaGateCommandLine.UsageError;
         }
 
+        if (json)
+        {
+            // Standard output is the decisions as JSON lines; what was ignored goes to standard error.
+            foreach (var note in csv.Notes)
+            {
+                console.Error.WriteLine($"mediagate screen: {consentCsv}: {note}");
+            }
+        }
+
         var register = new InMemoryConsentRegister();
-        await register.ImportAsync(records, "csv:" + Path.GetFileName(consentCsv), ct);
+        await register.ImportAsync(csv.Records, "csv:" + Path.GetFileName(consentCsv), ct);
         Directory.CreateDirectory(output);
         var screening = new OfflineScreening(register, options, console);
         var decisions = await screening.RunAsync(input, output, Moment(now, options), json, ct);
         if (!json)
         {
             OfflineScreening.RenderSummary(console.Ansi, decisions, output);
+            ConsentFile.Describe(console.Ansi, consentCsv, csv);
         }
 
         return MediaGateCommandLine.Ok;

@@ -67,14 +67,29 @@ public sealed record ConsentResource(
 
 /// <summary>
 /// The outcome of an import: how many records were added, changed and left as they were, and the rows
-/// applied only in part (a withdrawal that stands), each with its line.
+/// applied only in part (a withdrawal that stands), each with its line; how the CSV was read (its
+/// encoding and the separator between its columns) and what it ignored (notes, such as an unused column).
 /// </summary>
-public sealed record ImportResource(int Added, int Changed, int Unchanged, IReadOnlyList<WarningResource> Warnings)
+public sealed record ImportResource(
+    int Added,
+    int Changed,
+    int Unchanged,
+    IReadOnlyList<WarningResource> Warnings,
+    string? Encoding = null,
+    string? Separator = null,
+    IReadOnlyList<string>? Notes = null)
 {
-    public static ImportResource From(ImportSummary summary)
+    public static ImportResource From(ImportSummary summary, ConsentCsvResult? csv = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return new(summary.Added, summary.Changed, summary.Unchanged, [.. summary.Warnings.Select(WarningResource.From)]);
+        return new(
+            summary.Added,
+            summary.Changed,
+            summary.Unchanged,
+            [.. summary.Warnings.Select(WarningResource.From)],
+            csv?.Format?.Encoding,
+            csv?.Format?.Separator.ToString(),
+            csv is { Notes.Count: > 0 } ? csv.Notes : null);
     }
 }
 

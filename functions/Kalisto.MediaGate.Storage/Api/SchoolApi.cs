@@ -143,11 +143,20 @@ public sealed partial class SchoolApi(
             return ChangedMeanwhile();
         }
 
+        if (write is { Outcome: ConsentWriteOutcome.BeforeValidFrom, Record: { } started })
+        {
+            errors.Add("withdrawn_on", $"{ConsentFields.Format(on!.Value)} is before valid_from {ConsentFields.Format(started.ValidFrom)} of the record; withdraw from that date or later");
+            return Refused("WithdrawConsent", errors, "The withdrawal is not valid; nothing was changed.");
+        }
+
         // A repeated withdrawal answers the record as it stands: its earlier date, its version unchanged.
         return write.Record is { } record ? new ApiResult.Json(ConsentResource.From(record)) : NoRecord(code, subject);
     }
 
-    /// <summary>Imports a CSV of the school's register (SPEC §4): all or nothing, every error with its line and field.</summary>
+    /// <summary>
+    /// Imports a CSV of the school's register (SPEC §4): all or nothing, every error with its line and field.
+    /// ',' or ';' between columns, UTF-8 or Windows-1252; the answer says which, and which columns it ignored.
+    /// </summary>
     public async Task<ApiResult> ImportConsentAsync(string school, ApiRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -172,7 +181,7 @@ public sealed partial class SchoolApi(
         var csv = ConsentCsv.Read(new MemoryStream(bytes, writable: false), options, code);
         foreach (var error in csv.Errors)
         {
-            errors.Add(error.Line > 0 ? $"line {error.Line}, {error.Field}" : error.Field, error.Message);
+            errors.Add(error.Field is null ? $"line {error.Line}" : $"line {error.Line}, {error.Field}", error.Message);
         }
 
         if (!csv.IsValid)
@@ -187,7 +196,7 @@ public sealed partial class SchoolApi(
         }
 
         LogImported(code, summary.Added, summary.Changed, summary.Unchanged, summary.Warnings.Count);
-        return new ApiResult.Json(ImportResource.From(summary));
+        return new ApiResult.Json(ImportResource.From(summary, csv));
     }
 
     /// <summary>The school's items in one state, by path; without a state the review list (quarantined).</summary>

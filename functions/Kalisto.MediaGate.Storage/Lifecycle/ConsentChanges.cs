@@ -46,13 +46,13 @@ public sealed partial class ConsentChanges(
     /// <summary>
     /// Withdraws a subject's consent from <paramref name="on"/> (today when null), keeping the history, and
     /// queues the re-screen. An earlier (or the same) withdrawal date stays and nothing is written
-    /// (<see cref="ConsentWriteOutcome.Unchanged"/>); <see cref="ConsentWriteOutcome.Missing"/> when the school
-    /// has no record for the subject.
+    /// (<see cref="ConsentWriteOutcome.Unchanged"/>); a date before the record's <c>valid_from</c> is refused
+    /// (<see cref="ConsentWriteOutcome.BeforeValidFrom"/>); <see cref="ConsentWriteOutcome.Missing"/> when the
+    /// school has no record for the subject. See <see cref="TableConsentRegister.WithdrawAsync"/>.
     /// </summary>
     public async Task<ConsentWrite> WithdrawAsync(string school, string subjectId, DateOnly? on, string changedBy, CancellationToken cancellationToken)
     {
-        var day = on ?? options.Today(clock.GetUtcNow());
-        var write = await register.WithdrawAsync(school, subjectId, day, changedBy, cancellationToken);
+        var write = await register.WithdrawAsync(school, subjectId, on, options.Today(clock.GetUtcNow()), changedBy, cancellationToken);
         if (write.Written)
         {
             await outbox.SendAsync([new SubjectRef(school, subjectId)], cancellationToken);

@@ -16,13 +16,17 @@ public enum ConsentWriteOutcome
 
     /// <summary>The record is not at the version the caller read: nothing was written.</summary>
     StaleVersion,
+
+    /// <summary>The withdrawal date asked for is before the record's <c>valid_from</c>: nothing was written.</summary>
+    BeforeValidFrom,
 }
 
 /// <summary>The outcome of a write of one record.</summary>
 /// <param name="Outcome">What was written, or why nothing was.</param>
 /// <param name="Record">
-/// The record as stored after the write; for <see cref="ConsentWriteOutcome.StaleVersion"/> the current
-/// record (null when there is none); null for <see cref="ConsentWriteOutcome.Missing"/>.
+/// The record as stored after the write; for <see cref="ConsentWriteOutcome.StaleVersion"/> and
+/// <see cref="ConsentWriteOutcome.BeforeValidFrom"/> the current record (null when there is none); null for
+/// <see cref="ConsentWriteOutcome.Missing"/>.
 /// </param>
 /// <param name="Warning">Set when the write kept a withdrawal that the record would have lifted.</param>
 public sealed record ConsentWrite(ConsentWriteOutcome Outcome, ConsentRecord? Record, ImportWarning? Warning = null)

@@ -133,11 +133,14 @@ public sealed class TableConsentRegister(MediaStorage storage, TimeProvider cloc
     }
 
     /// <summary>
-    /// Withdraws a subject's consent from <paramref name="day"/>, conditional on the record read (a
-    /// concurrent change is read and decided again, bounded). A record already withdrawn on that day or
-    /// earlier is left as it is (<see cref="ConsentWriteOutcome.Unchanged"/>): the earlier date stands.
+    /// Withdraws a subject's consent from <paramref name="on"/>, conditional on the record read (a
+    /// concurrent change is read and decided again, bounded). A date before the record's <c>valid_from</c>
+    /// is refused (<see cref="ConsentWriteOutcome.BeforeValidFrom"/>, nothing written). Without a date, from
+    /// <paramref name="today"/>, or from <c>valid_from</c> when the consent has not started yet (the same
+    /// effect: before it, the record allows nothing). A record already withdrawn on that day or earlier is
+    /// left as it is (<see cref="ConsentWriteOutcome.Unchanged"/>): the earlier date stands.
     /// </summary>
-    public async Task<ConsentWrite> WithdrawAsync(string school, string subjectId, DateOnly day, string changedBy, CancellationToken cancellationToken)
+    public async Task<ConsentWrite> WithdrawAsync(string school, string subjectId, DateOnly? on, DateOnly today, string changedBy, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(changedBy);
         for (var attempt = 1; ; attempt++)
@@ -149,6 +152,12 @@ public sealed class TableConsentRegister(MediaStorage storage, TimeProvider cloc
             }
 
             var old = current.ToRecord();
+            if (on is { } asked && asked < old.ValidFrom)
+            {
+                return new ConsentWrite(ConsentWriteOutcome.BeforeValidFrom, old);
+            }
+
+            var day = on ?? (today < old.ValidFrom ? old.ValidFrom : today);
             if (old.WithdrawnOn is { } earlier && earlier <= day)
             {
                 return new ConsentWrite(ConsentWriteOutcome.Unchanged, old);

@@ -119,6 +119,46 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.False(Directory.Exists(Output));
     }
 
+    [Fact]
+    public void A_dutch_excel_register_screens_as_its_comma_form_and_the_summary_says_how_it_was_read()
+    {
+        // Excel "CSV (puntkomma-gescheiden)": ';' between columns, ',' between channels, Windows-1252, CRLF, a column of its own.
+        var rows = (Csv + "\nde-wilg,LL-1009,pupil,Zoë Çelik,website,2026-08-01,2027-07-31,,form-9").Split('\n');
+        var excel = string.Join("\r\n", rows.Select((row, i) => string.Join(';', row.Split(',').Select(f => f.Replace(';', ','))) + (i == 0 ? ";klas" : ";8b"))) + "\r\n";
+        SetUp(string.Join('\n', rows));
+        var comma = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+        File.WriteAllBytes(CsvPath, System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(excel));
+        var second = Path.Combine(_dir.FullName, "out2");
+        var third = Path.Combine(_dir.FullName, "out3");
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", second, "--now", "2026-11-27");
+        var json = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", third, "--now", "2026-11-27", "--json");
+
+        Assert.Equal((0, 0, 0), (comma.ExitCode, run.ExitCode, json.ExitCode));
+        Assert.Contains("consent.csv: 4 record(s), read as UTF-8, ',' between columns.", comma.Console, StringComparison.Ordinal);
+        Assert.Contains("consent.csv: 4 record(s), read as Windows-1252, ';' between columns.", run.Console, StringComparison.Ordinal);
+        Assert.Contains("column 'klas' is not used and was ignored", run.Console, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path.Combine(Output, "decisions.jsonl")), File.ReadAllText(Path.Combine(second, "decisions.jsonl")));
+        Assert.Contains("column 'klas' is not used and was ignored", json.Error, StringComparison.Ordinal);
+        Assert.All(json.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => JsonDocument.Parse(line).Dispose());
+    }
+
+    [Theory]
+    [InlineData("de-wilg,LL-1003,pupil,Lotte,website,newsletter,2026-08-01,2027-07-31,,form-4", "  line 6: 10 fields, the header has 9")]
+    [InlineData("de-wilg,LL-1003,pupil,\"Lotte,website,2026-08-01,2027-07-31,,form-4\nde-wilg,LL-1004,pupil,Sem,website,2026-08-01,2027-07-31,,form-5", "  line 6: a quote (\") opens a field on this line and is never closed")]
+    public void A_malformed_row_is_reported_on_its_line_and_nothing_is_screened(string row, string error)
+    {
+        SetUp(Csv + "\n\n" + row + "\n");
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("(read as UTF-8, ',' between columns) has 1 error(s)", run.Error, StringComparison.Ordinal);
+        Assert.Contains(error, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lotte", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Output));
+    }
+
     [Theory]
     [InlineData("--now", "27-11-2026")]
     [InlineData("--consent", "missing.csv")]

@@ -128,10 +128,62 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
 
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("already withdrawn from 2026-11-20 (version 2); nothing changed", again.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Queued", again.Console, StringComparison.Ordinal);
         Assert.Equal(0, import.ExitCode);
         Assert.Contains("0 added, 0 changed, 1 unchanged", import.Console, StringComparison.Ordinal);
         Assert.Contains("line 2: LL-5001 stays withdrawn since 2026-11-20", import.Console, StringComparison.Ordinal);
         Assert.Contains(",2026-11-20,form-1", CommandLineRun.Of("consent", "export", "--storage", storage).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_withdrawal_dated_before_the_consent_starts_is_refused_and_changes_nothing()
+    {
+        var csv = Path.Combine(_folder, "consent.csv");
+        File.WriteAllText(csv, "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\nde-wilg,LL-5001,pupil,Fenna Smit,website,2026-08-01,2027-07-31,,form-1\n");
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        var before = CommandLineRun.Of("consent", "export", "--storage", storage).Out;
+
+        var withdraw = CommandLineRun.Of("consent", "withdraw", "de-wilg", "LL-5001", "--on", "2026-07-31", "--storage", storage);
+
+        Assert.Equal(2, withdraw.ExitCode);
+        Assert.Contains("2026-07-31 is before the consent of de-wilg LL-5001 starts (valid_from 2026-08-01); give --on 2026-08-01 or later. Nothing changed.", withdraw.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fenna", withdraw.Error + withdraw.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Queued", withdraw.Console, StringComparison.Ordinal);
+        Assert.Equal(before, CommandLineRun.Of("consent", "export", "--storage", storage).Out);
+        Assert.Equal(0, CommandLineRun.Of("consent", "withdraw", "de-wilg", "LL-5001", "--on", "2026-08-01", "--storage", storage).ExitCode);
+    }
+
+    [Fact]
+    public void A_dutch_excel_register_imports_and_the_summary_says_how_it_was_read()
+    {
+        var csv = Path.Combine(_folder, "leerlingen.csv");
+        File.WriteAllBytes(csv, System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(
+            "klas;school;subject_id;kind;display_name;channels;valid_from;valid_until;withdrawn_on;evidence\r\n"
+            + "8b;de-wilg;LL-5001;pupil;Zoë Çelik;website,newsletter;2026-08-01;2027-07-31;;form-1\r\n"));
+        var storage = _azurite.ConnectionString;
+
+        var import = CommandLineRun.Of("consent", "import", csv, "--storage", storage);
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("leerlingen.csv: 1 record(s), read as Windows-1252, ';' between columns.", import.Console, StringComparison.Ordinal);
+        Assert.Contains("column 'klas' is not used and was ignored", import.Console, StringComparison.Ordinal);
+        Assert.Contains("1 added", import.Console, StringComparison.Ordinal);
+        Assert.Contains("de-wilg,LL-5001,pupil,Zoë Çelik,newsletter;website,2026-08-01,2027-07-31,,form-1", CommandLineRun.Of("consent", "export", "--storage", storage).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_with_a_field_too_many_is_refused_with_the_counts_on_its_line()
+    {
+        var csv = Path.Combine(_folder, "bad.csv");
+        File.WriteAllText(csv, "school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence\r\nde-wilg,LL-5001,pupil,\"Fenna\r\nSmit\",website,2026-08-01,2027-07-31,,form-1\r\n\r\nde-wilg,LL-5002,pupil,Smit, Bram,newsletter,2026-08-01,2027-07-31,,form-2\r\n");
+
+        var import = CommandLineRun.Of("consent", "import", csv, "--storage", _azurite.ConnectionString);
+
+        Assert.Equal(2, import.ExitCode);
+        Assert.Contains("  line 5: 10 fields, the header has 9", import.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("valid_from", import.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LL-5001", CommandLineRun.Of("consent", "export", "--storage", _azurite.ConnectionString).Out, StringComparison.Ordinal);
     }
 
     [Fact]

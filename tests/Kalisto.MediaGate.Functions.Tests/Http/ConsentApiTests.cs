@@ -141,6 +141,72 @@ public sealed class ConsentApiTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_withdrawal_dated_before_valid_from_is_400_on_withdrawn_on_and_changes_nothing()
+    {
+        await using var host = await StartAsync();
+        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(Json(Emma), "de-wilg", "LL-1001", default));
+        await DrainRescreensAsync(host);
+
+        var answer = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(Json("""{"withdrawn_on": "2026-07-31"}"""), "de-wilg", "LL-1001", default));
+
+        var error = Assert.Single(answer.ValidationErrors()["withdrawn_on"]);
+        Assert.Equal("2026-07-31 is before valid_from 2026-08-01 of the record; withdraw from that date or later", error);
+        Assert.Contains("nothing was changed", answer.Json().GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Emma", answer.Body, StringComparison.Ordinal);
+        var stored = await host.Services.GetRequiredService<TableConsentRegister>().GetAsync("de-wilg", "LL-1001", default);
+        Assert.Equal((null, 1L), (stored!.WithdrawnOn, stored.Version));
+        Assert.Empty(await RescreensAsync(host));
+    }
+
+    [Fact]
+    public async Task A_withdrawal_without_a_date_of_a_consent_that_has_not_started_counts_from_valid_from()
+    {
+        await using var host = await StartAsync();
+        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(Json(Emma.Replace("2026-08-01", "2027-08-01", StringComparison.Ordinal).Replace("2027-07-31", "2028-07-31", StringComparison.Ordinal)), "de-wilg", "LL-1001", default));
+
+        var answer = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(Request(), "de-wilg", "LL-1001", default));
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("2027-08-01", answer.Json().GetProperty("withdrawn_on").GetString());
+        Assert.Equal(2, answer.Json().GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_semicolon_windows_1252_csv_imports_and_the_answer_says_how_it_was_read()
+    {
+        await using var host = await StartAsync();
+        var request = Request(contentType: "text/csv");
+        request.Body = new MemoryStream(System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(
+            "school;subject_id;kind;display_name;channels;valid_from;valid_until;withdrawn_on;evidence;klas\r\n"
+            + "de-wilg;LL-1001;pupil;Zoë Çelik;website,newsletter;2026-08-01;2027-07-31;;form-2026-001;8b\r\n"));
+
+        var answer = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(request, "de-wilg", default));
+
+        Assert.Equal(200, answer.Status);
+        var json = answer.Json();
+        Assert.Equal(1, json.GetProperty("added").GetInt32());
+        Assert.Equal(("Windows-1252", ";"), (json.GetProperty("encoding").GetString(), json.GetProperty("separator").GetString()));
+        Assert.Equal(["column 'klas' is not used and was ignored"], json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+        var stored = await host.Services.GetRequiredService<TableConsentRegister>().GetAsync("de-wilg", "LL-1001", default);
+        Assert.Equal("Zoë Çelik", stored!.DisplayName);
+        Assert.Equal(["newsletter", "website"], stored.Channels);
+    }
+
+    [Fact]
+    public async Task A_csv_row_with_too_many_fields_is_400_on_its_line_with_the_counts()
+    {
+        await using var host = await StartAsync();
+        const string csv = CsvHeader + "de-wilg,LL-1001,pupil,de Vries, Emma,website,2026-08-01,2027-07-31,,form-2026-001\n";
+
+        var answer = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(Request(csv, "text/csv"), "de-wilg", default));
+
+        var errors = answer.ValidationErrors();
+        Assert.Equal(["line 2"], errors.Keys);
+        Assert.StartsWith("10 fields, the header has 9", Assert.Single(errors["line 2"]), StringComparison.Ordinal);
+        Assert.Empty(await host.Services.GetRequiredService<TableConsentRegister>().ExportAsync(default));
+    }
+
+    [Fact]
     public async Task A_csv_import_reports_what_it_added_changed_and_left()
     {
         await using var host = await StartAsync();

@@ -10,6 +10,8 @@ namespace Kalisto.MediaGate.Storage.Tests.Api;
 [Collection(AzuriteCollection.Name)]
 public sealed class SchoolApiConcurrencyTests(Azurite azurite)
 {
+    private static readonly DateOnly Today = new(2026, 11, 27);
+
     private const string Emma =
         """{"kind": "pupil", "display_name": "Emma de Vries", "channels": ["website"], "valid_from": "2026-08-01", "valid_until": "2027-07-31", "evidence": "form-2026-002"}""";
 
@@ -29,7 +31,7 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
             // The PUT has read the record (version 1); before its write arrives, a withdrawal commits.
             if (r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && raced++ == 0)
             {
-                Task.Run(() => elsewhere.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 27), "privacy officer", CancellationToken.None)).GetAwaiter().GetResult();
+                Task.Run(() => elsewhere.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 27), Today, "privacy officer", CancellationToken.None)).GetAwaiter().GetResult();
             }
 
             return false;

@@ -10,6 +10,8 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
+    private static readonly DateOnly Today = new(2026, 11, 27);
+
     [Fact]
     public async Task Imported_records_read_back_per_school_with_every_field()
     {
@@ -87,7 +89,7 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
         var register = new TableConsentRegister(await azurite.NewStorageAsync(), new FixedClock(Monday));
         var csv = Csv("de-wilg,LL-1002,pupil,Noah Bakker,website,2026-08-01,2027-07-31,,form-2026-002", "de-wilg,LL-1001,pupil,Emma de Vries,website;newsletter,2026-08-01,2027-07-31,,form-2026-001");
         await register.ImportAsync(csv, "office", CancellationToken.None);
-        await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), "privacy officer", CancellationToken.None);
+        await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), Today, "privacy officer", CancellationToken.None);
 
         var again = await register.ImportAsync(csv, "office", CancellationToken.None);
         var fewer = await register.ImportAsync(
@@ -112,7 +114,7 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
     {
         var register = new TableConsentRegister(await azurite.NewStorageAsync(), new FixedClock(Monday));
         await register.ImportAsync(Csv("de-wilg,LL-1001,pupil,Emma de Vries,website,2026-08-01,2027-07-31,,form-2026-001"), "office", CancellationToken.None);
-        await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), "privacy officer", CancellationToken.None);
+        await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), Today, "privacy officer", CancellationToken.None);
 
         var summary = await register.ImportAsync(Csv("de-wilg,LL-1001,pupil,Emma de Vries,website,2026-08-01,2027-07-31,,form-2026-117"), "office", CancellationToken.None);
 
@@ -129,12 +131,12 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
         var storage = await azurite.NewStorageAsync();
         var register = new TableConsentRegister(storage, new FixedClock(Monday));
         await register.ImportAsync([Records.Valid("de-wilg", "LL-1001")], "admin", CancellationToken.None);
-        var first = await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), "privacy officer", CancellationToken.None);
+        var first = await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), Today, "privacy officer", CancellationToken.None);
         await storage.Consent.DeleteEntityAsync("de-wilg", "~outbox|LL-1001");
 
-        var same = await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), "privacy officer", CancellationToken.None);
-        var later = await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 25), "privacy officer", CancellationToken.None);
-        var missing = await register.WithdrawAsync("de-wilg", "LL-4040", new DateOnly(2026, 11, 25), "privacy officer", CancellationToken.None);
+        var same = await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 20), Today, "privacy officer", CancellationToken.None);
+        var later = await register.WithdrawAsync("de-wilg", "LL-1001", new DateOnly(2026, 11, 25), Today, "privacy officer", CancellationToken.None);
+        var missing = await register.WithdrawAsync("de-wilg", "LL-4040", new DateOnly(2026, 11, 25), Today, "privacy officer", CancellationToken.None);
 
         Assert.Equal(ConsentWriteOutcome.Changed, first.Outcome);
         Assert.Equal([ConsentWriteOutcome.Unchanged, ConsentWriteOutcome.Unchanged], new[] { same.Outcome, later.Outcome });
@@ -142,6 +144,26 @@ public sealed class TableConsentRegisterTests(Azurite azurite)
         Assert.Equal(ConsentWriteOutcome.Missing, missing.Outcome);
         Assert.Equal(2, (await register.HistoryAsync("de-wilg", "LL-1001", CancellationToken.None)).Count);
         Assert.DoesNotContain("~outbox|LL-1001", await RowKeysAsync(storage, "de-wilg")); // no re-screen owed
+    }
+
+    [Fact]
+    public async Task A_withdrawal_dated_before_valid_from_is_refused_and_one_without_a_date_counts_from_valid_from()
+    {
+        var storage = await azurite.NewStorageAsync();
+        var register = new TableConsentRegister(storage, new FixedClock(Monday));
+        var started = Records.Valid("de-wilg", "LL-1001");
+        var future = Records.Valid("de-wilg", "LL-1002") with { ValidFrom = new DateOnly(2027, 8, 1), ValidUntil = new DateOnly(2028, 7, 31) };
+        await register.ImportAsync([started, future], "admin", CancellationToken.None);
+
+        var early = await register.WithdrawAsync("de-wilg", "LL-1001", started.ValidFrom.AddDays(-1), Today, "privacy officer", CancellationToken.None);
+        var undated = await register.WithdrawAsync("de-wilg", "LL-1002", null, Today, "privacy officer", CancellationToken.None);
+        var first = await register.WithdrawAsync("de-wilg", "LL-1001", started.ValidFrom, Today, "privacy officer", CancellationToken.None);
+
+        Assert.Equal(ConsentWriteOutcome.BeforeValidFrom, early.Outcome);
+        Assert.Equal((1L, null), (early.Record!.Version, early.Record.WithdrawnOn));
+        Assert.Equal((ConsentWriteOutcome.Changed, new DateOnly(2027, 8, 1)), (undated.Outcome, undated.Record!.WithdrawnOn!.Value));
+        Assert.Equal((ConsentWriteOutcome.Changed, started.ValidFrom), (first.Outcome, first.Record!.WithdrawnOn!.Value));
+        Assert.Equal(2, (await register.HistoryAsync("de-wilg", "LL-1001", CancellationToken.None)).Count); // the refusal wrote none
     }
 
     [Fact]
