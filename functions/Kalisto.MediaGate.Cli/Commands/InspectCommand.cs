@@ -127,20 +127,14 @@ internal static class InspectCommand
 
     private static int Inspect(IReadOnlyList<string> files, bool json, InspectResolution resolution, CliConsole console)
     {
-        using var lines = json ? new JsonLines<InspectLine>(console.Out, CliJsonContext.Default.InspectLine) : null;
         foreach (var file in files)
         {
             var result = Read(resolution.Reader, file);
-            var line = InspectLine.From(file, result);
             var school = resolution.SchoolOf(file);
-            if (school is not null)
+            var line = resolution.Resolve(InspectLine.From(file, result), result, school);
+            if (json)
             {
-                line = resolution.Resolve(line, result, school);
-            }
-
-            if (lines is not null)
-            {
-                lines.Write(line);
+                console.Out.WriteLine(CliJson.Line(line));
                 continue;
             }
 
@@ -198,7 +192,7 @@ internal static class InspectCommand
     }
 
     /// <summary>The tags of a file; with <paramref name="resolution"/>, also what each resolves to and its consent.</summary>
-    private static void Render(IAnsiConsole ansi, string file, TagReadResult result, InspectLine? line, InspectResolution? resolution)
+    private static void Render(IAnsiConsole ansi, string file, TagReadResult result, ResolvedInspectLine? line, InspectResolution? resolution)
     {
         var kind = result.Kind == MediaKind.Unsupported
             ? "unsupported"
@@ -270,9 +264,7 @@ internal sealed record InspectLine(
     IReadOnlyList<InspectLine.Keyword> Keywords,
     bool NoPeopleMarker,
     IReadOnlyList<InspectLine.Problem> Problems,
-    long BytesRead,
-    string? School = null,
-    InspectDecision? Decision = null)
+    long BytesRead)
 {
     public static InspectLine From(string path, TagReadResult result) => new(
         path.Replace('\\', '/'),
@@ -288,10 +280,9 @@ internal sealed record InspectLine(
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Value,
         string Source,
         FaceRegion? Region,
-        IReadOnlyList<string>? Alternatives,
-        TagResolution? Resolution = null);
+        IReadOnlyList<string>? Alternatives);
 
-    internal sealed record Keyword(string Value, string Source, TagResolution? Resolution = null);
+    internal sealed record Keyword(string Value, string Source);
 
     internal sealed record Problem(string Code, string Message);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging.Redaction;
@@ -71,31 +72,41 @@ internal sealed class InspectResolution
         return folders.Reverse().Select(ConsentFields.NormaliseSchool).FirstOrDefault(_schools.ContainsKey);
     }
 
-    /// <summary>How every tag of a file resolves in <paramref name="school"/>, and the decision of the whole.</summary>
-    public InspectLine Resolve(InspectLine line, TagReadResult tags, string school)
+    /// <summary>
+    /// How every tag of a file resolves in <paramref name="school"/>, and the decision of the whole; only the
+    /// tags when the file has no school.
+    /// </summary>
+    public ResolvedInspectLine Resolve(InspectLine line, TagReadResult tags, string? school)
     {
+        if (school is null)
+        {
+            return new ResolvedInspectLine(
+                line.Path, line.Kind, line.Format,
+                [.. line.Persons.Select(p => new ResolvedInspectLine.Person(p.Value, p.Source, p.Region, p.Alternatives, null))],
+                [.. line.Keywords.Select(k => new ResolvedInspectLine.Keyword(k.Value, k.Source, null))],
+                line.NoPeopleMarker, line.Problems, line.BytesRead, null, null);
+        }
+
         var records = _schools.TryGetValue(school, out var found) ? found : [];
-        var persons = line.Persons.Zip(tags.Persons, (shown, person) => shown with { Resolution = ResolveOne(new TagReadResult { Kind = tags.Kind, Format = tags.Format, Persons = [person] }, records) });
-        var keywords = line.Keywords.Zip(tags.Keywords, (shown, keyword) => shown with
-        {
-            Resolution = _markers.Contains(keyword.Value)
+        var persons = line.Persons.Zip(tags.Persons, (shown, person) => new ResolvedInspectLine.Person(
+            shown.Value, shown.Source, shown.Region, shown.Alternatives,
+            ResolveOne(new TagReadResult { Kind = tags.Kind, Format = tags.Format, Persons = [person] }, records)));
+        var keywords = line.Keywords.Zip(tags.Keywords, (shown, keyword) => new ResolvedInspectLine.Keyword(
+            shown.Value, shown.Source,
+            _markers.Contains(keyword.Value)
                 ? new TagResolution([], [], [], NoPeopleMarker: true)
-                : ResolveOne(new TagReadResult { Kind = tags.Kind, Format = tags.Format, Keywords = [keyword] }, records),
-        });
+                : ResolveOne(new TagReadResult { Kind = tags.Kind, Format = tags.Format, Keywords = [keyword] }, records)));
         var decision = _rules.Decide(tags, records, _now, _redactor.CanRedact(tags.Format));
-        return line with
-        {
-            Persons = [.. persons],
-            Keywords = [.. keywords],
-            School = school,
-            Decision = new InspectDecision(
+        return new ResolvedInspectLine(
+            line.Path, line.Kind, line.Format, [.. persons], [.. keywords], line.NoPeopleMarker, line.Problems, line.BytesRead,
+            school,
+            new InspectDecision(
                 Screening.ScreeningMetrics.OutcomeName(decision.Outcome),
                 decision.Subjects,
                 decision.Channels,
                 DecisionLine.ReasonLine.From(decision.Reasons),
                 decision.Hints.Count == 0 ? null : decision.Hints,
-                Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-        };
+                Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
     }
 
     private TagResolution ResolveOne(TagReadResult one, List<ConsentRecord> records)
@@ -181,6 +192,33 @@ internal sealed class InspectResolution
 
         OfflineScreening.RenderExplanations(ansi, decision.Reasons.Select(r => r.Code).Concat((decision.Hints ?? []).Select(h => h.Code)), Language);
     }
+}
+
+/// <summary>
+/// One line of <c>inspect --json</c> with a register: the tags as without one, each with how it resolves, and the
+/// school and the decision (absent when the file's path names no school of the register). A type of its own,
+/// so <see cref="InspectLine"/> and its generated serialization stay as they are for <c>inspect</c> without one.
+/// </summary>
+internal sealed record ResolvedInspectLine(
+    string Path,
+    string Kind,
+    string Format,
+    IReadOnlyList<ResolvedInspectLine.Person> Persons,
+    IReadOnlyList<ResolvedInspectLine.Keyword> Keywords,
+    bool NoPeopleMarker,
+    IReadOnlyList<InspectLine.Problem> Problems,
+    long BytesRead,
+    string? School,
+    InspectDecision? Decision)
+{
+    internal sealed record Person(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Value,
+        string Source,
+        FaceRegion? Region,
+        IReadOnlyList<string>? Alternatives,
+        TagResolution? Resolution);
+
+    internal sealed record Keyword(string Value, string Source, TagResolution? Resolution);
 }
 
 /// <summary>How one tag resolves: the subjects it names, the reasons it gives, each subject's consent.</summary>
