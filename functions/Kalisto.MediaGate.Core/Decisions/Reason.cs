@@ -15,9 +15,6 @@ public sealed record Reason(string Code, string? Subject = null) : IComparable<R
     /// </summary>
     public IReadOnlyList<ReasonTag> Tags { get; init; } = [];
 
-    /// <summary>The same reason without its tags: what is kept where only codes and subject IDs may be.</summary>
-    public Reason WithoutTags() => Tags.Count == 0 ? this : this with { Tags = [] };
-
     public bool Equals(Reason? other) =>
         other is not null && string.Equals(Code, other.Code, StringComparison.Ordinal) && string.Equals(Subject, other.Subject, StringComparison.Ordinal);
 
