@@ -14,7 +14,8 @@ internal sealed record DecisionLine(
     IReadOnlyList<string> Channels,
     IReadOnlyList<DecisionLine.ReasonLine> Reasons,
     string DecidedAt,
-    IReadOnlyList<string>? RedactedSubjects = null)
+    IReadOnlyList<string>? RedactedSubjects = null,
+    IReadOnlyList<Hint>? Hints = null)
 {
     public static DecisionLine From(string path, ScreeningResult result) => new(
         path,
@@ -22,9 +23,10 @@ internal sealed record DecisionLine(
         ScreeningMetrics.OutcomeName(result.Decision.Outcome),
         result.Decision.Subjects,
         result.Decision.Channels,
-        [.. result.Decision.Reasons.Select(r => new ReasonLine(r.Code, r.Subject))],
+        ReasonLine.From(result.Decision.Reasons),
         Timestamp(result.Decision.DecidedAt),
-        RedactedOrNull(result.Decision.Outcome, result.Decision.RedactedSubjects));
+        RedactedOrNull(result.Decision.Outcome, result.Decision.RedactedSubjects),
+        result.Decision.Hints.Count == 0 ? null : result.Decision.Hints);
 
     /// <summary>The line for an item screened on storage: the same shape as offline.</summary>
     public static DecisionLine From(ItemState item) => new(
@@ -33,7 +35,7 @@ internal sealed record DecisionLine(
         item.StateName,
         item.Subjects,
         item.Channels,
-        [.. item.Reasons.Select(r => new ReasonLine(r.Code, r.Subject))],
+        ReasonLine.From(item.Reasons),
         Timestamp(item.DecidedAt),
         RedactedOrNull(item.Outcome, item.RedactedSubjects));
 
@@ -43,5 +45,14 @@ internal sealed record DecisionLine(
     private static IReadOnlyList<string>? RedactedOrNull(Outcome outcome, IReadOnlyList<string> subjects) =>
         outcome == Decisions.Outcome.Redacted ? subjects : null;
 
-    internal sealed record ReasonLine(string Code, string? Subject);
+    /// <summary>A reason: its code, its subject ID, and the tags that gave it (where, and the value as tagged).</summary>
+    /// <remarks>
+    /// The values are personal data of the file itself (what was typed in it), shown to the person screening:
+    /// never a display name from the register, and never logged.
+    /// </remarks>
+    internal sealed record ReasonLine(string Code, string? Subject, IReadOnlyList<ReasonTag>? Tags = null)
+    {
+        public static IReadOnlyList<ReasonLine> From(IEnumerable<Reason> reasons) =>
+            [.. reasons.Select(r => new ReasonLine(r.Code, r.Subject, r.Tags.Count == 0 ? null : r.Tags))];
+    }
 }

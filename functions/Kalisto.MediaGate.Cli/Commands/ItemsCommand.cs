@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
-/// <summary><c>mediagate items --storage CONN [--school S] [--json]</c>: every item and its current state.</summary>
+/// <summary><c>mediagate items --storage CONN [--school S] [--json] [--lang nl|en]</c>: every item and its current state.</summary>
 internal static class ItemsCommand
 {
     public static Command Create(CliConsole console)
@@ -14,12 +14,13 @@ internal static class ItemsCommand
         var storage = StorageCommand.Option();
         var school = new Option<string?>("--school") { Description = "Only the items of this school." };
         var json = new Option<bool>("--json") { Description = "One JSON object per item instead of a table." };
-        var command = new Command("items", "List screened items with their state (approved, quarantined, redacted), channels and reasons.") { storage, school, json };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), parsed.GetValue(school), parsed.GetValue(json), console, ct));
+        var lang = Language.Option();
+        var command = new Command("items", "List screened items with their state (approved, quarantined, redacted), channels and reasons.") { storage, school, json, lang };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), parsed.GetValue(school), parsed.GetValue(json), Language.Of(parsed.GetValue(lang)), console, ct));
         return command;
     }
 
-    private static Task<int> RunAsync(string connection, string? school, bool json, CliConsole console, CancellationToken ct) =>
+    private static Task<int> RunAsync(string connection, string? school, bool json, System.Globalization.CultureInfo language, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("items", connection, snapshotRegister: false, console, ct, async session =>
         {
             var items = await session.Get<ItemCatalog>().ListAsync((school is null ? null : ConsentFields.NormaliseSchool(school)), ct);
@@ -41,11 +42,12 @@ internal static class ItemsCommand
                     Markup.Escape(line.Path),
                     DemoCommand.OutcomeMarkup(line.State),
                     Markup.Escape(string.Join(", ", line.Channels)),
-                    Markup.Escape(string.Join(", ", line.Reasons.Select(r => r.Subject is null ? r.Code : $"{r.Code} ({r.Subject})"))));
+                    Markup.Escape(string.Join(Environment.NewLine, line.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language)))));
             }
 
             console.Ansi.Write(table);
             console.Ansi.MarkupLine($"{items.Count} item(s).");
+            OfflineScreening.RenderExplanations(console.Ansi, items.SelectMany(i => i.Reasons.Select(r => r.Code)), language);
             return MediaGateCommandLine.Ok;
         });
 }
@@ -68,7 +70,7 @@ internal sealed record ItemLine(
         item.StateName,
         item.Subjects,
         item.Channels,
-        [.. item.Reasons.Select(r => new DecisionLine.ReasonLine(r.Code, r.Subject))],
+        DecisionLine.ReasonLine.From(item.Reasons),
         item.Outcome == Outcome.Redacted ? item.RedactedSubjects : null,
         item.RedactionPending ? true : null,
         DecisionLine.Timestamp(item.DecidedAt));

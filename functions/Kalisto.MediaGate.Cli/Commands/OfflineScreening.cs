@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Imaging.Publishing;
@@ -119,31 +120,88 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         return result;
     }
 
-    /// <summary>The summary table: items per outcome, and items per reason.</summary>
-    public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output)
+    /// <summary>Items shown by name in the summary's "what to fix" and hints tables; the rest are in the decisions file.</summary>
+    public const int ItemsShown = 50;
+
+    /// <summary>The summary: items per outcome and per reason, what to fix per item, and hints.</summary>
+    public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output, CultureInfo? language = null)
     {
-        RenderTables(ansi, decisions);
+        var lang = language ?? Language.Of(null);
+        RenderTables(ansi, decisions, lang, Path.Combine(output, DecisionsFile));
         ansi.MarkupLine($"Decisions: [blue]{Markup.Escape(Path.Combine(output, DecisionsFile))}[/]");
         ansi.MarkupLine($"Publishable copies: [green]{Markup.Escape(Path.Combine(output, "approved"))}[/]   Quarantine: [yellow]{Markup.Escape(Path.Combine(output, "quarantine"))}[/]");
     }
 
-    /// <summary>Items per outcome and items per reason, side by side.</summary>
-    public static void RenderTables(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions)
+    /// <summary>
+    /// Items per outcome; items per reason with what each reason means and what to do; for each quarantined
+    /// item the reasons with the tags that gave them; hints (names typed as keywords), in <paramref name="language"/>.
+    /// </summary>
+    public static void RenderTables(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, CultureInfo language, string rest)
     {
-        var outcomes = new Table().Border(TableBorder.Rounded).Title("Outcome").AddColumn("outcome").AddColumn(new TableColumn("items").RightAligned());
+        var outcomes = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("outcome", language)).AddColumn("outcome").AddColumn(new TableColumn(ReasonTexts.Label("items", language)).RightAligned());
         foreach (var group in decisions.GroupBy(d => d.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            outcomes.AddRow(group.Key, group.Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            outcomes.AddRow(group.Key, group.Count().ToString(CultureInfo.InvariantCulture));
         }
 
         outcomes.AddRow("[bold]total[/]", $"[bold]{decisions.Count}[/]");
-        var reasons = new Table().Border(TableBorder.Rounded).Title("Why items were quarantined").AddColumn("reason").AddColumn(new TableColumn("items").RightAligned());
-        foreach (var group in decisions.SelectMany(d => d.Reasons.Select(r => r.Code).Distinct().Select(code => (code, d.Path)))
-                     .GroupBy(x => x.code).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+        ansi.Write(outcomes);
+        var reasons = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("reasons", language))
+            .AddColumn(ReasonTexts.Label("reason", language)).AddColumn(new TableColumn(ReasonTexts.Label("items", language)).RightAligned()).AddColumn(ReasonTexts.Label("meaning", language));
+        var byCode = decisions.SelectMany(d => d.Reasons.Select(r => r.Code).Distinct().Select(code => (code, d.Path)))
+            .GroupBy(x => x.code).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        foreach (var group in byCode)
         {
-            reasons.AddRow(group.Key, group.Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            reasons.AddRow(Markup.Escape(group.Key), group.Count().ToString(CultureInfo.InvariantCulture), Markup.Escape(ReasonTexts.Explanation(group.Key, language)));
         }
 
-        ansi.Write(new Columns(outcomes, reasons).Collapse());
+        if (byCode.Count > 0)
+        {
+            ansi.Write(reasons);
+        }
+
+        var toFix = decisions.Where(d => d.Reasons.Count > 0).ToList();
+        if (toFix.Count > 0)
+        {
+            var fix = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("fix", language)).AddColumns(ReasonTexts.Label("item", language), ReasonTexts.Label("reason", language));
+            foreach (var d in toFix.Take(ItemsShown))
+            {
+                fix.AddRow(Markup.Escape(d.Path), Markup.Escape(string.Join(Environment.NewLine, d.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language)))));
+            }
+
+            ansi.Write(fix);
+            More(ansi, toFix.Count, rest, language);
+        }
+
+        var hinted = decisions.Where(d => d.Hints is { Count: > 0 }).ToList();
+        if (hinted.Count > 0)
+        {
+            var hints = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("hints", language)).AddColumns(ReasonTexts.Label("item", language), ReasonTexts.Label("hint", language));
+            foreach (var d in hinted.Take(ItemsShown))
+            {
+                hints.AddRow(Markup.Escape(d.Path), Markup.Escape(string.Join(Environment.NewLine, d.Hints!.Select(h => $"{h.Code}: {ReasonTexts.Where(h, language)}"))));
+            }
+
+            ansi.Write(hints);
+            More(ansi, hinted.Count, rest, language);
+            RenderExplanations(ansi, hinted.SelectMany(d => d.Hints!.Select(h => h.Code)), language);
+        }
+    }
+
+    /// <summary>What each of <paramref name="codes"/> means and what to do, once per code.</summary>
+    public static void RenderExplanations(IAnsiConsole ansi, IEnumerable<string> codes, CultureInfo language)
+    {
+        foreach (var code in codes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            ansi.MarkupLine($"[bold]{Markup.Escape(code)}[/]: {Markup.Escape(ReasonTexts.Explanation(code, language))}");
+        }
+    }
+
+    private static void More(IAnsiConsole ansi, int count, string rest, CultureInfo language)
+    {
+        if (count > ItemsShown)
+        {
+            ansi.MarkupLine(Markup.Escape(ReasonTexts.Label("more", language, count - ItemsShown, rest)));
+        }
     }
 }

@@ -5,8 +5,8 @@ using Kalisto.MediaGate.Consent;
 namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>
-/// <c>mediagate screen INPUT --consent CSV --out OUT [--now YYYY-MM-DD] [--json]</c> (offline), or
-/// <c>mediagate screen --storage CONN [--json]</c> (everything in <c>uploads</c> of a storage account).
+/// <c>mediagate screen INPUT --consent CSV --out OUT [--now YYYY-MM-DD] [--json] [--lang nl|en]</c> (offline), or
+/// <c>mediagate screen --storage CONN [--json] [--lang nl|en]</c> (everything in <c>uploads</c> of a storage account).
 /// </summary>
 internal static class ScreenCommand
 {
@@ -23,6 +23,7 @@ internal static class ScreenCommand
             CustomParser = result => ParseDate(result),
         };
         var json = new Option<bool>("--json") { Description = "Stream each decision to stdout as JSON instead of showing progress and a summary." };
+        var lang = Language.Option();
         var command = new Command("screen", "Screen a folder of uploads against a consent CSV into approved and quarantine folders, or the uploads of a storage account.")
         {
             input,
@@ -31,6 +32,7 @@ internal static class ScreenCommand
             now,
             json,
             storage,
+            lang,
         };
         command.Validators.Add(result =>
         {
@@ -45,8 +47,8 @@ internal static class ScreenCommand
             }
         });
         command.SetAction((parsed, ct) => parsed.GetValue(storage) is { } connection
-            ? StorageCommand.RunAsync("screen", connection, snapshotRegister: true, console, ct, session => StorageScreening.RunAsync(session, parsed.GetValue(json), console, ct))
-            : RunAsync(parsed.GetValue(input)!, parsed.GetValue(consent)!, parsed.GetValue(output)!, parsed.GetValue(now), parsed.GetValue(json), console, ct));
+            ? StorageCommand.RunAsync("screen", connection, snapshotRegister: true, console, ct, session => StorageScreening.RunAsync(session, parsed.GetValue(json), Language.Of(parsed.GetValue(lang)), console, ct))
+            : RunAsync(parsed.GetValue(input)!, parsed.GetValue(consent)!, parsed.GetValue(output)!, parsed.GetValue(now), parsed.GetValue(json), Language.Of(parsed.GetValue(lang)), console, ct));
         return command;
     }
 
@@ -83,7 +85,7 @@ internal static class ScreenCommand
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
-    private static async Task<int> RunAsync(string input, string consentCsv, string output, DateOnly? now, bool json, CliConsole console, CancellationToken ct)
+    private static async Task<int> RunAsync(string input, string consentCsv, string output, DateOnly? now, bool json, CultureInfo language, CliConsole console, CancellationToken ct)
     {
         if (!Directory.Exists(input))
         {
@@ -129,7 +131,7 @@ internal static class ScreenCommand
         var decisions = await screening.RunAsync(input, output, Moment(now, options), json, ct);
         if (!json)
         {
-            OfflineScreening.RenderSummary(console.Ansi, decisions, output);
+            OfflineScreening.RenderSummary(console.Ansi, decisions, output, language);
             ConsentFile.Describe(console.Ansi, consentCsv, csv);
         }
 

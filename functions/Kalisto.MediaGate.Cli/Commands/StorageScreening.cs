@@ -14,7 +14,7 @@ internal static class StorageScreening
     /// <summary>Items screened at once: the work waits on storage, not on the processor.</summary>
     public const int Concurrency = 16;
 
-    public static async Task<int> RunAsync(StorageSession session, bool json, CliConsole console, CancellationToken ct)
+    public static async Task<int> RunAsync(StorageSession session, bool json, System.Globalization.CultureInfo language, CliConsole console, CancellationToken ct)
     {
         var storage = session.Get<MediaStorage>();
         var screening = session.Get<UploadScreening>();
@@ -37,7 +37,7 @@ internal static class StorageScreening
 
         if (!json)
         {
-            OfflineScreening.RenderTables(console.Ansi, results);
+            OfflineScreening.RenderTables(console.Ansi, results, language, "mediagate items --storage ...");
             console.Ansi.MarkupLine($"Screened {results.Count} upload(s). Publishable copies: [green]{Markup.Escape(storage.Approved.Name)}[/]   Quarantine: [yellow]{Markup.Escape(storage.Quarantine.Name)}[/]   List them: [grey]mediagate items --storage ...[/]");
         }
 

@@ -55,7 +55,11 @@ public sealed class DecisionRules(ConsentOptions options)
             };
         }
 
-        var reasons = new SortedSet<Reason>(resolution.Reasons.Concat(problems));
+        // SPEC §3.2: "untagged" says that the tags were read and name nobody. When they could not be read
+        // (unreadable, too-large, unsupported-type), that is not known: the problem is the reason.
+        var reasons = new SortedSet<Reason>(resolution.Reasons
+            .Where(r => tags.Problems.Count == 0 || r.Code != ReasonCode.Untagged)
+            .Concat(problems));
 
         var records = schoolRecords.ToDictionary(r => r.SubjectId, StringComparer.Ordinal);
         IEnumerable<string> channels = resolution.ShowsNobody || resolution.Subjects.Count > 0 ? _allChannels : [];
@@ -70,15 +74,15 @@ public sealed class DecisionRules(ConsentOptions options)
                     channels = channels.Intersect(record.Channels, StringComparer.Ordinal);
                     break;
                 case ConsentState.Withdrawn:
-                    reasons.Add(new Reason(ReasonCode.ConsentWithdrawn, subject));
+                    reasons.Add(new Reason(ReasonCode.ConsentWithdrawn, subject) { Tags = TagsOf(resolution, subject) });
                     break;
                 case ConsentState.Expired:
-                    reasons.Add(new Reason(ReasonCode.ConsentExpired, subject));
+                    reasons.Add(new Reason(ReasonCode.ConsentExpired, subject) { Tags = TagsOf(resolution, subject) });
                     break;
                 case ConsentState.NotYetValid:
                 case ConsentState.NothingGranted:
                 default:
-                    reasons.Add(new Reason(ReasonCode.NoConsent, subject));
+                    reasons.Add(new Reason(ReasonCode.NoConsent, subject) { Tags = TagsOf(resolution, subject) });
                     break;
             }
         }
@@ -93,7 +97,7 @@ public sealed class DecisionRules(ConsentOptions options)
         var approved = reasons.Count == 0;
         if (!approved && redactable && Redaction(tags, resolution, reasons, records, today) is { } redaction)
         {
-            return redaction with { DecidedAt = now, ConsentVersions = versions };
+            return redaction with { DecidedAt = now, ConsentVersions = versions, Hints = resolution.Hints };
         }
 
         return new ScreeningDecision
@@ -102,10 +106,14 @@ public sealed class DecisionRules(ConsentOptions options)
             Subjects = resolution.Subjects,
             Channels = approved ? allowed : [],
             Reasons = [.. reasons],
+            Hints = resolution.Hints,
             DecidedAt = now,
             ConsentVersions = versions,
         };
     }
+
+    private static IReadOnlyList<ReasonTag> TagsOf(SubjectResolution resolution, string subject) =>
+        resolution.SubjectTags.TryGetValue(subject, out var tags) ? tags : [];
 
     /// <summary>
     /// SPEC §6: when every blocking reason is a lack of consent of one specific subject, and each of those

@@ -22,6 +22,12 @@ public sealed record ScreeningDecision
     /// <summary>Every reason found, sorted; empty when approved.</summary>
     public required IReadOnlyList<Reason> Reasons { get; init; }
 
+    /// <summary>
+    /// Tags that do not change the decision but are likely mistakes (a name typed as a keyword), for the person
+    /// screening. Not part of the outcome: whether a decision changed never depends on them.
+    /// </summary>
+    public IReadOnlyList<Hint> Hints { get; init; } = [];
+
     public required DateTimeOffset DecidedAt { get; init; }
 
     /// <summary>

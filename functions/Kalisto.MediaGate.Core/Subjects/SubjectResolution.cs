@@ -17,4 +17,11 @@ public sealed record SubjectResolution
     /// <summary>For each resolved subject, whether every one of its tags is a face region (for redaction).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<Tags.FaceRegion>> FaceRegions { get; init; } =
         new Dictionary<string, IReadOnlyList<Tags.FaceRegion>>();
+
+    /// <summary>For each resolved subject, the tags that named it (for the reasons about that subject).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ReasonTag>> SubjectTags { get; init; } =
+        new Dictionary<string, IReadOnlyList<ReasonTag>>();
+
+    /// <summary>Keywords that look like a person's name: ignored by the decision (SPEC §3.2), but likely a mistake.</summary>
+    public IReadOnlyList<Hint> Hints { get; init; } = [];
 }

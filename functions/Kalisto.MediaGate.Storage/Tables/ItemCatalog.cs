@@ -267,7 +267,9 @@ public sealed class ItemCatalog(MediaStorage storage)
         Subjects = Join(decision.Subjects),
         RedactedSubjects = Join(decision.RedactedSubjects),
         Channels = Join(decision.Channels),
-        Reasons = JsonSerializer.Serialize(decision.Reasons, Json),
+        // The audit trail names reasons by code and subject ID only (SPEC §5): which tags gave a reason, and
+        // the values as tagged (names a teacher typed), are not kept in it, nor exported from it.
+        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new AuditedReason(r.Code, r.Subject)), Json),
         ConsentVersions = JsonSerializer.Serialize(decision.ConsentVersions, Json),
         DecidedAt = decision.DecidedAt,
         SourceETag = item.SourceETag,
@@ -290,6 +292,11 @@ public sealed class ItemCatalog(MediaStorage storage)
         Subjects = Join(item.Subjects),
         RedactedSubjects = Join(item.RedactedSubjects),
         Channels = Join(item.Channels),
+        // The state row keeps each reason's tags with the values as tagged, for the school to see what to fix
+        // (mediagate items). It adds no personal data the row does not hold already: Tags below keeps every
+        // person value as tagged, which re-screening needs. The row is replaced by each decision that changes
+        // the outcome, channels or reasons; a re-screen that finds the same reasons leaves it (and so these
+        // tags, like Subjects) as the decision that set it. Never logged, never in the audit trail.
         Reasons = JsonSerializer.Serialize(item.Reasons, Json),
         Tags = JsonSerializer.Serialize(item.Tags, Json),
         ConsentVersions = JsonSerializer.Serialize(item.ConsentVersions, Json),
@@ -320,6 +327,9 @@ public sealed class ItemCatalog(MediaStorage storage)
         ContentType = row.ContentType,
         DecidedAt = row.DecidedAt,
     };
+
+    /// <summary>A reason as the audit trail keeps it: its code and subject ID.</summary>
+    private sealed record AuditedReason(string Code, string? Subject);
 
     private static Outcome ParseOutcome(string value) => value switch
     {

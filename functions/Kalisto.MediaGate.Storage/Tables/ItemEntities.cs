@@ -86,7 +86,7 @@ internal sealed class ItemEntity : ITableEntity
 
     public string Channels { get; set; } = string.Empty;
 
-    /// <summary>JSON array of <c>{code, subject?}</c>.</summary>
+    /// <summary>JSON array of <c>{code, subject?, tags: [{tag, value}]}</c>: which tags gave each reason.</summary>
     public string Reasons { get; set; } = "[]";
 
     /// <summary>JSON of the tags relevant to decisions, so consent changes can decide again without the file.</summary>
@@ -132,6 +132,7 @@ internal sealed class DecisionEntity : ITableEntity
 
     public string Channels { get; set; } = string.Empty;
 
+    /// <summary>JSON array of <c>{code, subject?}</c>: subject IDs only, never the values as tagged.</summary>
     public string Reasons { get; set; } = "[]";
 
     /// <summary>JSON object: subject ID → version of the consent record this decision used.</summary>

@@ -76,10 +76,62 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Equal("quarantined", b.GetProperty("outcome").GetString());
         var reasons = b.GetProperty("reasons").EnumerateArray().Select(r => (r.GetProperty("code").GetString(), r.TryGetProperty("subject", out var s) ? s.GetString() : null)).ToList();
         Assert.Equal([("consent-withdrawn", "MW-2001"), ("unresolved-person", null)], reasons);
-        Assert.Contains("Sanne", File.ReadAllText(CsvPath), StringComparison.Ordinal);
-        Assert.DoesNotContain("Sanne", string.Concat(lines), StringComparison.Ordinal); // never a display name in decisions
+        // Which tag gave each reason, with the value as tagged in the file; an unnamed face has no value.
+        var tags = b.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("tags").EnumerateArray().Single()).ToList();
+        Assert.Equal(("XMP MP:RegionInfo (APP1)", "Sanne Jansen"), (tags[0].GetProperty("tag").GetString(), tags[0].GetProperty("value").GetString()));
+        Assert.False(tags[1].TryGetProperty("value", out _));
+        // Never a display name from the register: Noah is tagged by ID only.
+        Assert.Contains("Noah", File.ReadAllText(CsvPath), StringComparison.Ordinal);
+        Assert.DoesNotContain("Noah", string.Concat(lines), StringComparison.Ordinal);
 
         Assert.Contains("untagged", run.Console, StringComparison.Ordinal); // the summary table
+    }
+
+    [Fact]
+    public void A_school_folder_one_level_too_deep_is_an_unknown_school_not_an_unknown_subject()
+    {
+        Upload("xmp-dc-subject.jpg", "2026/de-wilg/x.jpg"); // LL-1001, of de-wilg
+        File.WriteAllText(CsvPath, Csv);
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+
+        Assert.Equal(0, run.ExitCode);
+        var decision = Decision(File.ReadAllLines(Path.Combine(Output, "decisions.jsonl")), "2026/de-wilg/x.jpg");
+        Assert.Equal("quarantined", decision.GetProperty("outcome").GetString());
+        Assert.Equal(["unknown-school"], decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+        Assert.True(File.Exists(Path.Combine(Output, "quarantine", "2026", "de-wilg", "x.jpg")));
+    }
+
+    [Theory]
+    [InlineData("en", "A name in the tags is not in the school's consent register", "a face without a name")]
+    [InlineData("nl", "Een naam in de tags staat niet in het toestemmingsregister van de school", "een gezicht zonder naam")]
+    public void The_summary_says_which_tag_to_fix_and_what_it_means_in_the_language_asked_for(string lang, string explanation, string unnamed)
+    {
+        // "Noah Baker" for "Noah Bakker" in Persons shown, a face without a name, and Noah's name typed as a keyword.
+        const string Body = "<rdf:Description rdf:about=\"\" xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+            + "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Noah Baker</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage>"
+            + "<dc:subject><rdf:Bag><rdf:li>sportdag</rdf:li><rdf:li>Noah Bakker</rdf:li></rdf:Bag></dc:subject></rdf:Description>";
+        Directory.CreateDirectory(Path.Combine(Input, "de-wilg"));
+        File.WriteAllBytes(Path.Combine(Input, "de-wilg", "typo.jpg"), MediaBuilder.Jpeg(MediaBuilder.Xmp(Body)));
+        Upload("xmp-mp-regions.jpg", "de-wilg/b.jpg");
+        File.WriteAllText(CsvPath, Csv);
+
+        var run = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27", "--lang", lang);
+
+        Assert.Equal(0, run.ExitCode);
+        var console = string.Join(' ', run.Console.Split((char[])['\n', ' ', '│'], StringSplitOptions.RemoveEmptyEntries)); // table cells wrap
+        Assert.Contains("de-wilg/typo.jpg unresolved-person: “Noah Baker” in XMP Iptc4xmpExt:PersonInImage (APP1)", console, StringComparison.Ordinal);
+        Assert.Contains(explanation, console, StringComparison.Ordinal);
+        Assert.Contains($"unresolved-person: {unnamed} in XMP MP:RegionInfo (APP1)", console, StringComparison.Ordinal);
+        Assert.Contains("name-in-keyword: “Noah Bakker” in XMP dc:subject (APP1)", console, StringComparison.Ordinal);
+        Assert.Contains("Iptc4xmpExt:PersonInImage", console[console.IndexOf("name-in-keyword:", StringComparison.Ordinal)..], StringComparison.Ordinal);
+
+        var typo = Decision(File.ReadAllLines(Path.Combine(Output, "decisions.jsonl")), "de-wilg/typo.jpg");
+        var reason = Assert.Single(typo.GetProperty("reasons").EnumerateArray());
+        Assert.Equal("unresolved-person", reason.GetProperty("code").GetString()); // codes stay codes whatever the language
+        Assert.Equal("Noah Baker", reason.GetProperty("tags")[0].GetProperty("value").GetString());
+        var hint = Assert.Single(typo.GetProperty("hints").EnumerateArray());
+        Assert.Equal(("name-in-keyword", "Noah Bakker", "LL-1002"), (hint.GetProperty("code").GetString(), hint.GetProperty("value").GetString(), hint.GetProperty("subject").GetString()));
     }
 
     [Fact]

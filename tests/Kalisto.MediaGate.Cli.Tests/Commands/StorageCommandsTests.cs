@@ -61,8 +61,40 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
         Assert.Equal("quarantined", unknown.GetProperty("state").GetString());
         Assert.Equal("unknown-subject", unknown.GetProperty("reasons")[0].GetProperty("code").GetString());
         Assert.Equal("LL-9999", unknown.GetProperty("reasons")[0].GetProperty("subject").GetString());
-        Assert.DoesNotContain("Emma", items.Out, StringComparison.Ordinal); // subject IDs, never names
+        // Subject IDs, never a name from the register (LL-2001 is tagged by ID); a name as a teacher tagged it is
+        // shown with the reason it gave, so the school can tell what to fix.
+        Assert.DoesNotContain("Fleur", items.Out, StringComparison.Ordinal);
+        var bus = listed.Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/bus.jpg").GetProperty("reasons")[0];
+        Assert.Equal(("unresolved-person", "Emma de Vries"), (bus.GetProperty("code").GetString(), bus.GetProperty("tags")[0].GetProperty("value").GetString()));
         Assert.Contains("de-wilg/", CommandLineRun.Of("items", "--storage", storage).Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Items_say_which_tag_gave_each_reason_and_inspect_resolves_against_the_register_in_storage()
+    {
+        var uploads = Path.Combine(_folder, "uploads");
+        var csv = Path.Combine(_folder, "consent.csv");
+        DemoUploadSet.Write(uploads, csv);
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("upload", Path.Combine(uploads, "het-anker"), "--to", "het-anker", "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", storage, "--json").ExitCode);
+
+        var items = StorageAccount.Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out);
+        var reason = items.Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/onbekend.jpg").GetProperty("reasons")[0];
+        Assert.Equal(("unknown-subject", "LL-9999"), (reason.GetProperty("code").GetString(), reason.GetProperty("subject").GetString()));
+        var tag = reason.GetProperty("tags")[0];
+        Assert.Equal("LL-9999", tag.GetProperty("value").GetString());
+        Assert.False(string.IsNullOrEmpty(tag.GetProperty("tag").GetString()));
+        var table = CommandLineRun.Of("items", "--storage", storage, "--school", "het-anker", "--lang", "nl");
+        Assert.Contains("unknown-subject (LL-9999): “LL-9999” in", table.Console, StringComparison.Ordinal);
+        Assert.Contains("toestemmingsregister", table.Console, StringComparison.Ordinal);
+
+        var inspect = CommandLineRun.Of("inspect", "--json", Path.Combine(uploads, "het-anker", "excursie", "onbekend.jpg"), "--storage", storage);
+        Assert.Equal(0, inspect.ExitCode);
+        var line = Assert.Single(StorageAccount.Lines(inspect.Out));
+        Assert.Equal("het-anker", line.GetProperty("school").GetString());
+        Assert.Contains(line.GetProperty("decision").GetProperty("reasons").EnumerateArray(), r => r.GetProperty("code").GetString() == "unknown-subject");
     }
 
     [Fact]

@@ -61,6 +61,40 @@ public sealed class UploadScreeningTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task The_tag_behind_a_reason_is_kept_for_the_school_but_never_in_the_audit_trail()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage);
+        await Pipelines.ImportPeopleAsync(services);
+        const string Persons = "<rdf:Description rdf:about=\"\" xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\">"
+            + "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Emma de Vries</rdf:li><rdf:li>Noah Baker</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage></rdf:Description>";
+        await storage.Uploads.UploadAsync("de-wilg/typo.jpg", MediaBuilder.Jpeg(MediaBuilder.Xmp(Persons)));
+
+        var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/typo.jpg", CancellationToken.None);
+
+        var reason = Assert.Single(item!.Reasons);
+        Assert.Equal(ReasonCode.UnresolvedPerson, reason.Code);
+        var tag = Assert.Single(reason.Tags);
+        Assert.Equal("Noah Baker", tag.Value);
+        Assert.StartsWith("XMP Iptc4xmpExt:PersonInImage", tag.Tag, StringComparison.Ordinal);
+        var catalog = services.GetRequiredService<ItemCatalog>();
+        Assert.Equal(reason.Tags, Assert.Single((await catalog.GetAsync("de-wilg", item.ItemId, CancellationToken.None))!.State.Reasons).Tags);
+
+        var decision = Assert.Single(await catalog.TrailAsync("de-wilg", item.ItemId, CancellationToken.None));
+        Assert.Equal([new Reason(ReasonCode.UnresolvedPerson)], decision.Decision.Reasons);
+        Assert.Empty(decision.Decision.Reasons[0].Tags);
+        await foreach (var row in storage.Items.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey ge {"decision|"} and RowKey lt {"decision}"}")))
+        {
+            Assert.DoesNotContain("Noah", string.Join(" ", row.Select(p => p.Value)), StringComparison.Ordinal);
+        }
+
+        var audit = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await services.GetRequiredService<Kalisto.MediaGate.Storage.Lifecycle.AuditExport>().WriteAsync(audit, Pipelines.Now.AddDays(-1), Pipelines.Now.AddDays(1), null, CancellationToken.None));
+        Assert.DoesNotContain("Noah", audit.ToString(), StringComparison.Ordinal);
+        Assert.Contains("unresolved-person", audit.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_blob_delivered_twice_gives_one_outcome_one_copy_and_one_decision()
     {
         var storage = await azurite.NewStorageAsync();
