@@ -108,7 +108,7 @@ internal static class InspectCommand
             }
 
             var options = new ConsentOptions();
-            if (ConsentFile.Load(csv, options, console, "inspect") is not { } records)
+            if (ConsentFile.Load(csv, options, console, "inspect")?.Records is not { } records)
             {
                 return MediaGateCommandLine.UsageError;
             }
