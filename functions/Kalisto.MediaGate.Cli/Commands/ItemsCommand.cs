@@ -1,28 +1,42 @@
 using System.CommandLine;
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Tables;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
-/// <summary><c>mediagate items --storage CONN [--school S] [--json]</c>: every item and its current state.</summary>
+/// <summary>
+/// <c>mediagate items --storage CONN [--school S] [--state STATE] [--channel C] [--path PREFIX] [--json]</c>:
+/// every item (or those of the filters) and its current state.
+/// </summary>
 internal static class ItemsCommand
 {
     public static Command Create(CliConsole console)
     {
         var storage = StorageCommand.Option();
-        var school = new Option<string?>("--school") { Description = "Only the items of this school." };
+        var school = ItemFilter.SchoolOption("Only the items of this school.");
+        var state = ItemFilter.StateOption();
+        var channel = ItemFilter.ChannelOption("Only the items allowed on this channel.");
+        var path = ItemFilter.PathOption();
         var json = new Option<bool>("--json") { Description = "One JSON object per item instead of a table." };
-        var command = new Command("items", "List screened items with their state (approved, quarantined, redacted), channels and reasons.") { storage, school, json };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), parsed.GetValue(school), parsed.GetValue(json), console, ct));
+        var command = new Command("items", "List screened items with their state (approved, quarantined, redacted), channels and reasons.") { storage, school, state, channel, path, json };
+        command.SetAction((parsed, ct) => RunAsync(
+            parsed.GetRequiredValue(storage),
+            ItemFilter.From(parsed.GetValue(school), parsed.GetValue(state), parsed.GetValue(channel), parsed.GetValue(path)),
+            parsed.GetValue(json),
+            console,
+            ct));
         return command;
     }
 
-    private static Task<int> RunAsync(string connection, string? school, bool json, CliConsole console, CancellationToken ct) =>
+    private static Task<int> RunAsync(string connection, ItemFilter filter, bool json, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("items", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var items = await session.Get<ItemCatalog>().ListAsync((school is null ? null : ConsentFields.NormaliseSchool(school)), ct);
+            if (await filter.ListAsync("items", session, console, ct) is not { } items)
+            {
+                return MediaGateCommandLine.UsageError;
+            }
+
             if (json)
             {
                 foreach (var item in items)
