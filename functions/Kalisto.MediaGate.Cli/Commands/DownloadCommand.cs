@@ -98,7 +98,7 @@ internal static class DownloadCommand
                 if (sha is null)
                 {
                     Problem(fresh
-                        ? $"{item.Location}: a different file is already there; it was not overwritten"
+                        ? $"{item.Location}: a different file is already there, not its approved copy; it was not overwritten"
                         : $"{item.Location}: changed while it was read; not written, run the command again");
                     continue;
                 }
@@ -123,10 +123,11 @@ internal static class DownloadCommand
                 };
             }
 
-            // Files of an earlier run (same channel, same scope) that the channel no longer allows.
-            var now = allowed.Select(i => i.Location).ToHashSet(StringComparer.Ordinal);
+            // Files of an earlier run (same channel, same scope) that the channel no longer allows: their item
+            // is not the one the channel may have under that path now.
+            var now = allowed.ToLookup(i => i.Location, i => i.ItemId, StringComparer.Ordinal);
             var stale = manifest.Values
-                .Where(r => r.Channel == channel && !now.Contains(r.Path)
+                .Where(r => r.Channel == channel && !now[r.Path].Contains(r.Item, StringComparer.Ordinal)
                     && (filter.School is null || r.Path.StartsWith(filter.School + "/", StringComparison.Ordinal))
                     && (filter.PathPrefix is null || r.Path.StartsWith(filter.PathPrefix, StringComparison.Ordinal)))
                 .Select(r => r.Path)

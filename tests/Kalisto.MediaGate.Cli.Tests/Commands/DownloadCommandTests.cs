@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Kalisto.MediaGate.Cli.Commands;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;
 
 namespace Kalisto.MediaGate.Cli.Tests.Commands;
@@ -77,10 +79,58 @@ public sealed class DownloadCommandTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("my own photo", File.ReadAllText(mine));
-        Assert.Contains("de-wilg/groep8/lege-gang.jpg: a different file is already there; it was not overwritten", run.Error, StringComparison.Ordinal);
+        Assert.Contains("de-wilg/groep8/lege-gang.jpg: a different file is already there, not its approved copy; it was not overwritten", run.Error, StringComparison.Ordinal);
         Assert.Contains("4 approved item(s) for website downloaded", run.Console, StringComparison.Ordinal);
         Assert.DoesNotContain("lege-gang", File.ReadAllText(Path.Combine(_to, "manifest.csv")), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_to, "*.part", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void A_file_of_another_item_under_the_path_leaves_the_manifest_and_is_reported()
+    {
+        DemoAccount.Seed(_storage, _folder);
+        DemoAccount.Run("download", "--storage", _storage, "--channel", "website", "--to", _to);
+        var manifest = Path.Combine(_to, "manifest.csv");
+        var other = new string('0', 32);
+        var rows = File.ReadAllLines(manifest).Select(r => r.Split(',')).ToList();
+        rows.Single(f => f[0] == "de-wilg/groep8/lege-gang.jpg")[3] = other; // the file was another item's
+        File.WriteAllLines(manifest, rows.Select(f => string.Join(',', f)));
+        File.WriteAllText(Path.Combine(_to, "de-wilg", "groep8", "lege-gang.jpg"), "an earlier upload under this name");
+
+        var run = CommandLineRun.Of("download", "--storage", _storage, "--channel", "website", "--to", _to);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("de-wilg/groep8/lege-gang.jpg: a different file is already there", run.Error, StringComparison.Ordinal);
+        Assert.Contains("de-wilg/groep8/lege-gang.jpg is no longer approved for website: do not publish it", run.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain(other, File.ReadAllText(manifest), StringComparison.Ordinal);
+        Assert.Equal(4, File.ReadAllLines(manifest).Length - 1);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_committed_while_the_copy_is_read_is_not_downloaded_past()
+    {
+        DemoAccount.Seed(_storage, _folder);
+        await using var session = await StorageSession.OpenAsync(_storage, snapshotRegister: false, CancellationToken.None);
+        var copies = session.Get<PublishedCopies>();
+        var items = await session.Get<ItemCatalog>().ListAsync("het-anker", CancellationToken.None);
+        var zoo = items.Single(i => i.Location == "het-anker/excursie/dierentuin.jpg");
+        var copy = await copies.FindAsync(zoo, "website", CancellationToken.None);
+        Assert.NotNull(copy);
+        using (var unchanged = new MemoryStream())
+        {
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(new BlobContainerClient(_storage, "approved").GetBlobClient(copy.Name).DownloadContent().Value.Content.ToArray())), await copies.DownloadAsync(copy, "website", unchanged, CancellationToken.None));
+        }
+
+        using var racing = new WithdrawingStream(() =>
+        {
+            DemoAccount.Run("consent", "withdraw", "het-anker", "LL-2001", "--storage", _storage);
+            DemoAccount.Run("rescreen", "--storage", _storage, "--school", "het-anker");
+        });
+        var sha = await copies.DownloadAsync(copy, "website", racing, CancellationToken.None);
+
+        Assert.True(racing.Withdrawn);
+        Assert.Null(sha);
+        Assert.Null(await copies.FindAsync((await session.Get<ItemCatalog>().GetAsync("het-anker", zoo.ItemId, CancellationToken.None))!.State, "website", CancellationToken.None));
     }
 
     [Fact]
@@ -162,4 +212,21 @@ public sealed class DownloadCommandTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>A download destination that commits a withdrawal (and its re-screen) on the first bytes it is given.</summary>
+    private sealed class WithdrawingStream(Action withdraw) : MemoryStream
+    {
+        public bool Withdrawn { get; private set; }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!Withdrawn)
+            {
+                Withdrawn = true;
+                await Task.Run(withdraw, cancellationToken);
+            }
+
+            await base.WriteAsync(buffer, cancellationToken);
+        }
+    }
 }
