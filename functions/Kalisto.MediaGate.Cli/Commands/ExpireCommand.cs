@@ -38,18 +38,18 @@ internal static class ExpireCommand
 
     private static Task<int> RunAsync(string connection, DateOnly? now, bool json, CliConsole console, CancellationToken ct)
     {
+        if (now is not null && !IsLocal(connection))
+        {
+            console.Error.WriteLine("mediagate expire: --now is only for a storage account on this machine (Azurite); on other storage the run is for today");
+            return Task.FromResult(MediaGateCommandLine.UsageError);
+        }
+
         var clock = now is null ? null : new FixedClock();
         return StorageCommand.RunAsync("expire", connection, snapshotRegister: false, console, ct, async session =>
         {
             var expiry = session.Get<ConsentExpiry>();
             if (clock is not null)
             {
-                if (!session.Get<MediaStorage>().Uploads.Uri.IsLoopback)
-                {
-                    console.Error.WriteLine("mediagate expire: --now is only for a storage account on this machine (Azurite); on other storage the run is for today");
-                    return MediaGateCommandLine.UsageError;
-                }
-
                 if (await expiry.LastRunAsync(ct) is { } last && now!.Value < last.Day)
                 {
                     console.Error.WriteLine($"mediagate expire: --now {ConsentFields.Format(now.Value)} is before the last run ({ConsentFields.Format(last.Day)}), which handled it already");
@@ -92,6 +92,22 @@ internal static class ExpireCommand
 
             return rescreen.Failed == 0 ? MediaGateCommandLine.Ok : StorageCommand.StorageError;
         }, clock);
+    }
+
+    /// <summary>
+    /// Whether a connection string addresses storage on this machine, read without contacting it; a string
+    /// that is no connection string counts as local here, and opening the storage reports it.
+    /// </summary>
+    private static bool IsLocal(string connection)
+    {
+        try
+        {
+            return MediaStorageConnection.FromConnectionString(connection).Blobs.Uri.IsLoopback;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     private static string Count(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -188,6 +188,11 @@ public sealed class DownloadCommandTests : IDisposable
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--channel", missing.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_to));
+        var file = Path.Combine(_folder, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var notFolder = CommandLineRun.Of("download", "--storage", _storage, "--channel", "website", "--to", file);
+        Assert.Equal(2, notFolder.ExitCode);
+        Assert.Contains("--to is a file, not a folder", notFolder.Error, StringComparison.Ordinal);
     }
 
     [Theory]

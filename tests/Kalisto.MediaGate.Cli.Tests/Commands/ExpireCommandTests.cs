@@ -80,5 +80,16 @@ public sealed class ExpireCommandTests : IDisposable
         Assert.Equal("2027-08-01", status.GetProperty("lastDailyRun").GetProperty("day").GetString());
     }
 
+    [Fact]
+    public void Now_is_refused_on_storage_that_is_not_on_this_machine()
+    {
+        var key = Convert.ToBase64String(new byte[64]);
+
+        var run = CommandLineRun.Of("expire", "--storage", $"DefaultEndpointsProtocol=https;AccountName=kalisto;AccountKey={key};EndpointSuffix=core.windows.net", "--now", "2027-08-01");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--now is only for a storage account on this machine (Azurite)", run.Error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
