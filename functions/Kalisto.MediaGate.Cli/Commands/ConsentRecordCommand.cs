@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
@@ -30,8 +31,21 @@ internal static class ConsentRecordCommand
         {
             var code = ConsentFields.NormaliseSchool(parsed.GetRequiredValue(school));
             var id = parsed.GetRequiredValue(subject).Trim().ToUpperInvariant();
-            return StorageCommand.RunAsync($"consent {name}", parsed.GetRequiredValue(storage), snapshotRegister: false, console, ct,
-                session => body(code, id, session, parsed.GetValue(json), console, ct));
+            return StorageCommand.RunAsync($"consent {name}", parsed.GetRequiredValue(storage), snapshotRegister: false, console, ct, async session =>
+            {
+                if (!ConsentFields.IsSchoolCode(code))
+                {
+                    return await NotFoundAsync(name, code, id, session, console, ct);
+                }
+
+                if (!session.Get<IOptions<ConsentOptions>>().Value.SubjectIdRegex().IsMatch(id))
+                {
+                    console.Error.WriteLine($"mediagate consent {name}: '{id}' is not a subject ID (such as LL-1001)");
+                    return MediaGateCommandLine.UsageError;
+                }
+
+                return await body(code, id, session, parsed.GetValue(json), console, ct);
+            });
         });
         return command;
     }

@@ -86,6 +86,12 @@ public sealed class ConsentRecordCommandTests : IDisposable
         Assert.Equal(string.Empty, subject.Out);
         Assert.Equal(2, school.ExitCode);
         Assert.Contains("no school 'de-eik' in the register; the schools are de-wilg", school.Error, StringComparison.Ordinal);
+        var notAnId = CommandLineRun.Of("consent", command, "de-wilg", "LL/5001", "--storage", _storage);
+        Assert.Equal(2, notAnId.ExitCode);
+        Assert.Contains("'LL/5001' is not a subject ID", notAnId.Error, StringComparison.Ordinal);
+        var notACode = CommandLineRun.Of("consent", command, "de wilg/x", "LL-5001", "--storage", _storage);
+        Assert.Equal(2, notACode.ExitCode);
+        Assert.Contains("no school 'de wilg/x'", notACode.Error, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
