@@ -79,4 +79,8 @@ internal sealed class JsonLines<T> : IDisposable
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(InspectLine))]
+[JsonSerializable(typeof(ConsentLine))]
+[JsonSerializable(typeof(ConsentHistoryLine))]
+[JsonSerializable(typeof(StatusLine))]
+[JsonSerializable(typeof(ExpireLine))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -21,6 +21,9 @@ internal static class MediaGateCommandLine
             ItemsCommand.Create(console),
             RescreenCommand.Create(console),
             AuditCommand.Create(console),
+            DownloadCommand.Create(console),
+            ExpireCommand.Create(console),
+            StatusCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

@@ -79,6 +79,7 @@ public static class MediaGateServiceCollectionExtensions
         services.TryAddSingleton<ItemReconciliation>();
         services.TryAddSingleton<ConsentExpiry>();
         services.TryAddSingleton<AuditExport>();
+        services.TryAddSingleton<PublishedCopies>();
         services.TryAddSingleton<SchoolApi>();
         return services;
     }

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
-/// <summary><c>mediagate consent import|export</c>: the register on a storage account.</summary>
+/// <summary><c>mediagate consent import|export|withdraw|show|history</c>: the register on a storage account.</summary>
 internal static class ConsentCommand
 {
     public static Command Create(CliConsole console)
@@ -17,6 +17,8 @@ internal static class ConsentCommand
             Import(console),
             Export(console),
             Withdraw(console),
+            ConsentRecordCommand.Show(console),
+            ConsentRecordCommand.History(console),
         };
     }
 

@@ -1,29 +1,44 @@
 using System.CommandLine;
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Tables;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
-/// <summary><c>mediagate items --storage CONN [--school S] [--json] [--lang nl|en]</c>: every item and its current state.</summary>
+/// <summary>
+/// <c>mediagate items --storage CONN [--school S] [--state STATE] [--channel C] [--path PREFIX] [--json] [--lang nl|en]</c>:
+/// every item (or those of the filters) and its current state.
+/// </summary>
 internal static class ItemsCommand
 {
     public static Command Create(CliConsole console)
     {
         var storage = StorageCommand.Option();
-        var school = new Option<string?>("--school") { Description = "Only the items of this school." };
+        var school = ItemFilter.SchoolOption("Only the items of this school.");
+        var state = ItemFilter.StateOption();
+        var channel = ItemFilter.ChannelOption("Only the items allowed on this channel.");
+        var path = ItemFilter.PathOption();
         var json = new Option<bool>("--json") { Description = "One JSON object per item instead of a table." };
         var lang = Language.Option();
-        var command = new Command("items", "List screened items with their state (approved, quarantined, redacted), channels and reasons.") { storage, school, json, lang };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), parsed.GetValue(school), parsed.GetValue(json), Language.Of(parsed.GetValue(lang)), console, ct));
+        var command = new Command("items", "List screened items with their state (approved, quarantined, redacted), channels and reasons.") { storage, school, state, channel, path, json, lang };
+        command.SetAction((parsed, ct) => RunAsync(
+            parsed.GetRequiredValue(storage),
+            ItemFilter.From(parsed.GetValue(school), parsed.GetValue(state), parsed.GetValue(channel), parsed.GetValue(path)),
+            parsed.GetValue(json),
+            Language.Of(parsed.GetValue(lang)),
+            console,
+            ct));
         return command;
     }
 
-    private static Task<int> RunAsync(string connection, string? school, bool json, System.Globalization.CultureInfo language, CliConsole console, CancellationToken ct) =>
+    private static Task<int> RunAsync(string connection, ItemFilter filter, bool json, System.Globalization.CultureInfo language, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("items", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var items = await session.Get<ItemCatalog>().ListAsync((school is null ? null : ConsentFields.NormaliseSchool(school)), ct);
+            if (await filter.ListAsync("items", session, console, ct) is not { } items)
+            {
+                return MediaGateCommandLine.UsageError;
+            }
+
             if (json)
             {
                 foreach (var item in items)
@@ -52,7 +67,7 @@ internal static class ItemsCommand
         });
 }
 
-/// <summary>One line of <c>mediagate items --json</c>: subject IDs only, never names.</summary>
+/// <summary>One line of <c>mediagate items --json</c>: subject IDs, and the values as tagged in the file; never a name from the register.</summary>
 internal sealed record ItemLine(
     string Path,
     string School,

@@ -28,72 +28,88 @@ internal static class RescreenCommand
     private static Task<int> RunAsync(string connection, string? school, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("rescreen", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var storage = session.Get<MediaStorage>();
-            var outbox = session.Get<RescreenOutbox>();
-            var rescreening = session.Get<ItemRescreening>();
-            var moved = 0;
-            var failedSubjects = new HashSet<(string, string)>();
-            void Failed(RescreenRequest request, Exception e)
+            var run = await ProcessAsync(session, school, "rescreen", console, ct);
+            console.Ansi.MarkupLine($"Processed {run.Subjects} re-screen(s): {run.Moved} item(s) changed state.");
+            if (run.Failed > 0)
             {
-                lock (failedSubjects)
-                {
-                    failedSubjects.Add((request.School, request.SubjectId));
-                }
-
-                console.Error.WriteLine($"mediagate rescreen: the re-screen of {request.School} {request.SubjectId} failed ({Why(e)}); it stays pending.");
-            }
-
-            var (subjects, failed) = await QueueDrain.RunMessagesAsync(storage.RescreenQueue, async (message, token) =>
-            {
-                var request = RescreenRequest.Parse(message.MessageText) with { FirstDelivery = message.DequeueCount == 1 };
-                if (school is not null && request.School != school)
-                {
-                    return QueueDrain.Handling.Skipped;
-                }
-
-                Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
-                return QueueDrain.Handling.Handled;
-            }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message.MessageText), e));
-
-            // Re-screens owed without a message (its import died before queuing it): done here, not queued.
-            var owed = (await outbox.PendingAsync(TimeSpan.Zero, ct))
-                .Where(r => (school is null || r.School == school) && !failedSubjects.Contains((r.School, r.SubjectId)))
-                .ToList();
-            await Parallel.ForEachAsync(owed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (request, token) =>
-            {
-                try
-                {
-                    Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
-                    Interlocked.Increment(ref subjects);
-                }
-                catch (Exception e) when (!token.IsCancellationRequested)
-                {
-                    Interlocked.Increment(ref failed);
-                    Failed(request, e);
-                }
-            });
-
-            // Items that became redacted: publish their derivatives, as RedactImage does in Azure.
-            var redaction = session.Get<RedactionPublishing>();
-            var (_, redactionsFailed) = await QueueDrain.RunAsync(
-                storage.RedactQueue,
-                async (message, token) =>
-                {
-                    await redaction.PublishAsync(RedactionPublishing.Parse(message), token);
-                    return QueueDrain.Handling.Handled;
-                },
-                Environment.ProcessorCount,
-                ct,
-                (message, e) => console.Error.WriteLine($"mediagate rescreen: the redaction of {RedactionPublishing.Parse(message).Location} failed ({Why(e)}); it stays queued."));
-            console.Ansi.MarkupLine($"Processed {subjects} re-screen(s): {moved} item(s) changed state.");
-            if (failed + redactionsFailed > 0)
-            {
-                console.Error.WriteLine($"mediagate rescreen: {failed + redactionsFailed} re-screen(s) or redaction(s) failed and stay pending; run rescreen again to retry them.");
+                console.Error.WriteLine($"mediagate rescreen: {run.Failed} re-screen(s) or redaction(s) failed and stay pending; run rescreen again to retry them.");
                 return StorageCommand.StorageError;
             }
 
             return MediaGateCommandLine.Ok;
         });
+
+    /// <summary>What one pass over the pending re-screens did.</summary>
+    /// <param name="Subjects">Re-screens of a subject done.</param>
+    /// <param name="Moved">Items that changed state.</param>
+    /// <param name="Failed">Re-screens or redactions that failed and stay pending.</param>
+    internal sealed record RescreenRun(int Subjects, int Moved, int Failed);
+
+    /// <summary>
+    /// Processes every pending re-screen (queued, then owed in the outbox without a message) and the
+    /// redactions they ask for, as the Functions app does; each failure is printed under <paramref name="name"/>.
+    /// </summary>
+    internal static async Task<RescreenRun> ProcessAsync(StorageSession session, string? school, string name, CliConsole console, CancellationToken ct)
+    {
+        var storage = session.Get<MediaStorage>();
+        var outbox = session.Get<RescreenOutbox>();
+        var rescreening = session.Get<ItemRescreening>();
+        var moved = 0;
+        var failedSubjects = new HashSet<(string, string)>();
+        void Failed(RescreenRequest request, Exception e)
+        {
+            lock (failedSubjects)
+            {
+                failedSubjects.Add((request.School, request.SubjectId));
+            }
+
+            console.Error.WriteLine($"mediagate {name}: the re-screen of {request.School} {request.SubjectId} failed ({Why(e)}); it stays pending.");
+        }
+
+        var (subjects, failed) = await QueueDrain.RunMessagesAsync(storage.RescreenQueue, async (message, token) =>
+        {
+            var request = RescreenRequest.Parse(message.MessageText) with { FirstDelivery = message.DequeueCount == 1 };
+            if (school is not null && request.School != school)
+            {
+                return QueueDrain.Handling.Skipped;
+            }
+
+            Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
+            return QueueDrain.Handling.Handled;
+        }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message.MessageText), e));
+
+        // Re-screens owed without a message (its import died before queuing it): done here, not queued.
+        var owed = (await outbox.PendingAsync(TimeSpan.Zero, ct))
+            .Where(r => (school is null || r.School == school) && !failedSubjects.Contains((r.School, r.SubjectId)))
+            .ToList();
+        await Parallel.ForEachAsync(owed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (request, token) =>
+        {
+            try
+            {
+                Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
+                Interlocked.Increment(ref subjects);
+            }
+            catch (Exception e) when (!token.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref failed);
+                Failed(request, e);
+            }
+        });
+
+        // Items that became redacted: publish their derivatives, as RedactImage does in Azure.
+        var redaction = session.Get<RedactionPublishing>();
+        var (_, redactionsFailed) = await QueueDrain.RunAsync(
+            storage.RedactQueue,
+            async (message, token) =>
+            {
+                await redaction.PublishAsync(RedactionPublishing.Parse(message), token);
+                return QueueDrain.Handling.Handled;
+            },
+            Environment.ProcessorCount,
+            ct,
+            (message, e) => console.Error.WriteLine($"mediagate {name}: the redaction of {RedactionPublishing.Parse(message).Location} failed ({Why(e)}); it stays queued."));
+        return new RescreenRun(subjects, moved, failed + redactionsFailed);
+    }
 
     /// <summary>The storage's answer (status and error code), or what went wrong otherwise; never a stack trace.</summary>
     private static string Why(Exception e) => e switch

@@ -20,12 +20,12 @@ internal static class StorageCommand
     /// never with a stack trace.
     /// </summary>
     public static async Task<int> RunAsync(
-        string name, string connection, bool snapshotRegister, CliConsole console, CancellationToken ct, Func<StorageSession, Task<int>> body)
+        string name, string connection, bool snapshotRegister, CliConsole console, CancellationToken ct, Func<StorageSession, Task<int>> body, TimeProvider? clock = null)
     {
         StorageSession session;
         try
         {
-            session = await StorageSession.OpenAsync(connection, snapshotRegister, ct);
+            session = await StorageSession.OpenAsync(connection, snapshotRegister, ct, clock);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException && e is not Microsoft.Extensions.Options.OptionsValidationException)
         {

@@ -24,7 +24,8 @@ internal sealed class StorageSession : IAsyncDisposable
     /// <param name="connection">The connection string given with <c>--storage</c>.</param>
     /// <param name="snapshotRegister">Read each school's register once for the whole run (batch screening).</param>
     /// <param name="ct">Cancels creating the containers, tables and queues.</param>
-    public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct)
+    /// <param name="clock">The time every step of the session decides at (<c>--now</c>); the system clock when null.</param>
+    public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct, TimeProvider? clock = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [MediaGateServiceCollectionExtensions.ConnectionName] = connection })
@@ -33,6 +34,11 @@ internal sealed class StorageSession : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
         services.AddMediaGate();
         if (snapshotRegister)
         {

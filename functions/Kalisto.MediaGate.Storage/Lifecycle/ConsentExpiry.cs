@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage.Tables;
@@ -27,7 +28,10 @@ public sealed partial class ConsentExpiry(
     private const string Row = "last-day";
 
     /// <summary>Queues the re-screens for every date passed since the last run; returns how many subjects.</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CancellationToken cancellationToken) => (await RunDailyAsync(cancellationToken)).DatesPassed;
+
+    /// <summary>The daily run, as <see cref="RunAsync"/>; returns what it did.</summary>
+    public async Task<ConsentExpiryRun> RunDailyAsync(CancellationToken cancellationToken)
     {
         var today = options.Today(clock.GetUtcNow());
         var last = await storage.Runs.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
@@ -45,16 +49,40 @@ public sealed partial class ConsentExpiry(
             await outbox.QueueAsync(new RescreenRequest(subject.School, subject.SubjectId, RescreenRequest.DatePassed), cancellationToken);
         }
 
-        await outbox.RequeueAsync(TimeSpan.Zero, cancellationToken);
-        await reconciliation.RunAsync(cancellationToken);
+        var requeued = await outbox.RequeueAsync(TimeSpan.Zero, cancellationToken);
+        var reconciled = await reconciliation.RunAsync(cancellationToken);
+        var at = clock.GetUtcNow();
         await storage.Runs.UpsertEntityAsync(
-            new TableEntity(Partition, Row) { ["Day"] = ConsentFields.Format(today), ["At"] = clock.GetUtcNow() },
+            new TableEntity(Partition, Row) { ["Day"] = ConsentFields.Format(today), ["At"] = at },
             TableUpdateMode.Replace,
             cancellationToken);
         LogQueued(due.Count, ConsentFields.Format(since), ConsentFields.Format(today));
-        return due.Count;
+        return new ConsentExpiryRun(since, today, at, due.Count, requeued, reconciled);
+    }
+
+    /// <summary>The last daily run that finished (the day it handled, and when), or null when none has.</summary>
+    public async Task<(DateOnly Day, DateTimeOffset? At)?> LastRunAsync(CancellationToken cancellationToken)
+    {
+        var last = await storage.Runs.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: cancellationToken);
+        if (!last.HasValue)
+        {
+            return null;
+        }
+
+        return DateOnly.TryParseExact(last.Value!.GetString("Day"), ConsentFields.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? (day, last.Value.GetDateTimeOffset("At"))
+            : throw new InvalidDataException("The last daily run in the runs table has no day.");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent dates passed after {Since} up to {Today}: {Count} subject(s) queued for re-screening")]
     private partial void LogQueued(int count, string since, string today);
 }
+
+/// <summary>What one daily run did.</summary>
+/// <param name="Since">The last day handled before (dates after it and up to <paramref name="Today"/> counted).</param>
+/// <param name="Today">The day handled, in the schools' time zone.</param>
+/// <param name="At">When the run finished.</param>
+/// <param name="DatesPassed">Subjects queued for re-screening because a date in their record passed.</param>
+/// <param name="Requeued">Re-screens owed in the outbox that were queued again.</param>
+/// <param name="Reconciled">Items whose state changed in the reconciliation.</param>
+public sealed record ConsentExpiryRun(DateOnly Since, DateOnly Today, DateTimeOffset At, int DatesPassed, int Requeued, int Reconciled);
