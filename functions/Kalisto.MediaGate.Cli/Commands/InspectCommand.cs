@@ -31,7 +31,12 @@ internal static class InspectCommand
         IReadOnlyList<string> files;
         try
         {
-            files = InputFiles.Expand(paths);
+            var listing = InputFiles.List(paths);
+            files = listing.Files;
+            if (listing.Skipped.Describe("not inspected") is { } skipped)
+            {
+                console.Error.WriteLine($"mediagate inspect: {skipped}");
+            }
         }
         catch (UsageException e)
         {
@@ -77,7 +82,7 @@ internal static class InspectCommand
         var kind = result.Kind == MediaKind.Unsupported
             ? "unsupported"
             : $"{Lower(result.Kind)} ({Lower(result.Format)})";
-        ansi.Write(new Rule($"[bold]{Markup.Escape(file)}[/] [grey]{Markup.Escape(kind)}[/]").LeftJustified());
+        CliConsole.Heading(ansi, $"[bold]{Markup.Escape(file)}[/] [grey]{Markup.Escape(kind)}[/]");
         if (result.Persons.Count + result.Keywords.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("Field", "Value", "Found in", "Face region");

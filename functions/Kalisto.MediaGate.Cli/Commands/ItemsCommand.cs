@@ -22,7 +22,9 @@ internal static class ItemsCommand
     private static Task<int> RunAsync(string connection, string? school, bool json, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("items", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var items = await session.Get<ItemCatalog>().ListAsync((school is null ? null : ConsentFields.NormaliseSchool(school)), ct);
+            // Sorted by path (ordinal), as every listing of the command line; the catalog's order is its keys'.
+            var items = (await session.Get<ItemCatalog>().ListAsync((school is null ? null : ConsentFields.NormaliseSchool(school)), ct))
+                .OrderBy(i => i.Location, StringComparer.Ordinal).ToList();
             if (json)
             {
                 foreach (var item in items)

@@ -25,10 +25,16 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
 
     public const string DecisionsFile = "decisions.jsonl";
 
+    /// <summary>What the last <see cref="RunAsync"/> left out of the input folder (system files, FIFOs, links).</summary>
+    public SkippedFiles Skipped { get; private set; } = new();
+
+    /// <exception cref="ScreeningStoppedException">Cancelled; the output is then incomplete.</exception>
     public async Task<IReadOnlyList<DecisionLine>> RunAsync(string input, string output, DateTimeOffset now, bool json, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(input);
-        var files = InputFiles.Expand([root]);
+        var listing = InputFiles.List([root]);
+        var files = listing.Files;
+        Skipped = listing.Skipped;
         // The safety net looks for the register's own subject-ID pattern.
         var tagReader = new TagReader(Microsoft.Extensions.Options.Options.Create(new TagReaderOptions()), Microsoft.Extensions.Options.Options.Create(consentOptions));
         var screener = new ItemScreener(tagReader, register, new DecisionRules(consentOptions), _redactor);
@@ -120,9 +126,14 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
     }
 
     /// <summary>The summary table: items per outcome, and items per reason.</summary>
-    public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output)
+    public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output, SkippedFiles? skipped = null)
     {
         RenderTables(ansi, decisions);
+        if (skipped?.Describe("not screened, not copied") is { } note)
+        {
+            ansi.MarkupLine($"[grey]{Markup.Escape(char.ToUpperInvariant(note[0]) + note[1..])}.[/]");
+        }
+
         ansi.MarkupLine($"Decisions: [blue]{Markup.Escape(Path.Combine(output, DecisionsFile))}[/]");
         ansi.MarkupLine($"Publishable copies: [green]{Markup.Escape(Path.Combine(output, "approved"))}[/]   Quarantine: [yellow]{Markup.Escape(Path.Combine(output, "quarantine"))}[/]");
     }

@@ -28,6 +28,21 @@ internal static class RescreenCommand
     private static Task<int> RunAsync(string connection, string? school, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("rescreen", connection, snapshotRegister: false, console, ct, async session =>
         {
+            var done = 0;
+            try
+            {
+                return await RunAsync(session, school, console, () => { Interlocked.Increment(ref done); console.ItemDone?.Invoke(); }, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Each item's move is conditional and repeatable; the outbox keeps every re-screen owed until it is done.
+                return StorageCommand.Stopped(console, "rescreen", $"after {Volatile.Read(ref done)} re-screen(s); each item is moved whole or not at all and the rest stay pending; run the same command again to continue");
+            }
+        });
+
+    private static async Task<int> RunAsync(StorageSession session, string? school, CliConsole console, Action rescreened, CancellationToken ct)
+    {
+        {
             var storage = session.Get<MediaStorage>();
             var outbox = session.Get<RescreenOutbox>();
             var rescreening = session.Get<ItemRescreening>();
@@ -52,6 +67,7 @@ internal static class RescreenCommand
                 }
 
                 Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
+                rescreened();
                 return QueueDrain.Handling.Handled;
             }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message.MessageText), e));
 
@@ -65,6 +81,7 @@ internal static class RescreenCommand
                 {
                     Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
                     Interlocked.Increment(ref subjects);
+                    rescreened();
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
                 {
@@ -93,7 +110,8 @@ internal static class RescreenCommand
             }
 
             return MediaGateCommandLine.Ok;
-        });
+        }
+    }
 
     /// <summary>The storage's answer (status and error code), or what went wrong otherwise; never a stack trace.</summary>
     private static string Why(Exception e) => e switch

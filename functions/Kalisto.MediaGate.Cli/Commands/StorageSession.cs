@@ -1,5 +1,6 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,15 +25,23 @@ internal sealed class StorageSession : IAsyncDisposable
     /// <param name="connection">The connection string given with <c>--storage</c>.</param>
     /// <param name="snapshotRegister">Read each school's register once for the whole run (batch screening).</param>
     /// <param name="ct">Cancels creating the containers, tables and queues.</param>
-    public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct)
+    /// <param name="clients">Retries and timeouts of the clients (default: <see cref="StorageClientSettings.FromEnvironment"/>).</param>
+    public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct, StorageClientSettings? clients = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [MediaGateServiceCollectionExtensions.ConnectionName] = connection })
             .AddEnvironmentVariables()
             .Build();
+        clients ??= StorageClientSettings.From(configuration);
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        // Before AddMediaGate(), which adds the same connection with the SDK's defaults only when none is there.
+        services.AddSingleton(sp => MediaStorageConnection.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>().GetSection(MediaGateServiceCollectionExtensions.ConnectionName),
+            sp.GetRequiredService<AzureComponentFactory>(),
+            clients.Apply));
         services.AddMediaGate();
         if (snapshotRegister)
         {
