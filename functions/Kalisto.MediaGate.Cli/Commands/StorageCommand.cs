@@ -108,7 +108,8 @@ internal static class StorageCommand
             var code = answer.ErrorCode ?? "no error code";
             return answer switch
             {
-                { Status: 403, ErrorCode: "AuthenticationFailed" } =>
+                // Azure says AuthenticationFailed for a signature made with the wrong key; Azurite says AuthorizationFailure.
+                { Status: 403, ErrorCode: "AuthenticationFailed" or "AuthorizationFailure" } =>
                     $"{at} refused the credentials (403 {code}): the account key or the connection string is wrong.",
                 { Status: 403 } =>
                     $"{at} refused the request (403 {code}): the key or identity has no access to this account (for an identity: a data role such as Storage Blob Data Contributor).",
@@ -116,6 +117,13 @@ internal static class StorageCommand
                     $"{at} does not accept the API version of this mediagate (400 {code}): Azurite needs --skipApiVersionCheck (as `npm run azurite` starts it), or a newer Azurite.",
                 _ => $"{at} answered {answer.Status} {code}; nothing more was done. Run the command again when the account answers normally.",
             };
+        }
+
+        // The SDK's network timeout (the socket it aborts is no cause of its own).
+        if (causes.Any(c => c is OperationCanceledException or TimeoutException))
+        {
+            var advice = local ? "Azurite not running or stuck? Start it with `npm run azurite`" : "the account is unreachable from here (network, firewall or endpoint)";
+            return $"no answer from {at} within {StorageClientSettings.Describe(timeout)}: {advice}. {StorageClientSettings.TimeoutVariable}=SECONDS waits longer.";
         }
 
         if (causes.OfType<SocketException>().FirstOrDefault() is { } socket)
@@ -132,12 +140,6 @@ internal static class StorageCommand
                     $"no answer from {endpoint} within {StorageClientSettings.Describe(timeout)}: Azurite not running? Start it with `npm run azurite`.",
                 _ => $"{at} is unreachable ({socket.SocketErrorCode}): check the network, a firewall, or the endpoint in the connection string.",
             };
-        }
-
-        if (causes.Any(c => c is OperationCanceledException or TimeoutException))
-        {
-            var advice = local ? "Azurite not running or stuck? Start it with `npm run azurite`" : "the account is unreachable from here (network, firewall or endpoint)";
-            return $"no answer from {at} within {StorageClientSettings.Describe(timeout)}: {advice}. {StorageClientSettings.TimeoutVariable}=SECONDS waits longer.";
         }
 
         if (causes.OfType<HttpRequestException>().FirstOrDefault() is { } http)
