@@ -68,18 +68,24 @@ internal static class UploadCommand
         {
             var uploads = session.Get<MediaStorage>().Uploads;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct };
-            int uploaded = 0, unchanged = 0;
+            int uploaded = 0, unchanged = 0, unreadable = 0;
             try
             {
                 await Parallel.ForEachAsync(files, parallel, async (file, token) =>
                 {
-                    if (await UploadAsync(uploads.GetBlobClient(file.Name), file.File, token))
+                    var (outcome, why) = await UploadAsync(uploads.GetBlobClient(file.Name), file.File, token);
+                    switch (outcome)
                     {
-                        Interlocked.Increment(ref uploaded);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref unchanged);
+                        case Outcome.Uploaded:
+                            Interlocked.Increment(ref uploaded);
+                            break;
+                        case Outcome.Unchanged:
+                            Interlocked.Increment(ref unchanged);
+                            break;
+                        default:
+                            Interlocked.Increment(ref unreadable);
+                            console.Error.WriteLine($"mediagate upload: {file.File} cannot be read ({why}); not uploaded.");
+                            break;
                     }
 
                     console.ItemDone?.Invoke();
@@ -87,7 +93,7 @@ internal static class UploadCommand
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                return StorageCommand.Stopped(console, "upload", $"after {uploaded + unchanged} of {files.Count} files; a file is in uploads whole or not at all; run the same command again to upload the rest (what is already there unchanged is not uploaded twice)");
+                return StorageCommand.Stopped(console, "upload", $"after {uploaded + unchanged + unreadable} of {files.Count} files; a file is in uploads whole or not at all; run the same command again to upload the rest (what is already there unchanged is not uploaded twice)");
             }
 
             console.Ansi.MarkupLine(unchanged == 0
@@ -98,20 +104,34 @@ internal static class UploadCommand
                 console.Ansi.MarkupLine($"[grey]{Markup.Escape(char.ToUpperInvariant(note[0]) + note[1..])}.[/]");
             }
 
-            return MediaGateCommandLine.Ok;
+            // A file that could not be read is a path problem (2); each was named above.
+            return unreadable == 0 ? MediaGateCommandLine.Ok : MediaGateCommandLine.UsageError;
         });
     }
 
-    /// <summary>Uploads a file unless its blob exists with the same MD5; false when it was there already.</summary>
-    private static async Task<bool> UploadAsync(BlobClient blob, string file, CancellationToken ct)
+    /// <summary>
+    /// Uploads a file unless its blob exists with the same MD5. A local file that cannot be read is told apart
+    /// from storage failing (which ends the command): it is reported and the others go on.
+    /// </summary>
+    private static async Task<(Outcome Outcome, string? Why)> UploadAsync(BlobClient blob, string file, CancellationToken ct)
     {
         byte[] md5;
-        await using (var read = File.OpenRead(file))
+        FileStream stream;
+        try
         {
-            // The Content-MD5 the storage keeps for each blob: an identity of the content, not a security measure.
+            await using (var read = File.OpenRead(file))
+            {
+                // The Content-MD5 the storage keeps for each blob: an identity of the content, not a security measure.
 #pragma warning disable CA5351
-            md5 = await MD5.HashDataAsync(read, ct);
+                md5 = await MD5.HashDataAsync(read, ct);
 #pragma warning restore CA5351
+            }
+
+            stream = File.OpenRead(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (Outcome.Unreadable, InputFiles.Describe(e));
         }
 
         var options = new BlobUploadOptions
@@ -120,24 +140,34 @@ internal static class UploadCommand
             TransferOptions = new StorageTransferOptions { InitialTransferSize = BlockBytes, MaximumTransferSize = BlockBytes },
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
         };
-        await using var stream = File.OpenRead(file);
-        try
+        await using (stream)
         {
-            await blob.UploadAsync(stream, options, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            var existing = await blob.GetPropertiesAsync(cancellationToken: ct);
-            if (existing.Value.ContentHash is { } hash && hash.AsSpan().SequenceEqual(md5))
+            try
             {
-                return false;
+                await blob.UploadAsync(stream, options, ct);
+                return (Outcome.Uploaded, null);
             }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                var existing = await blob.GetPropertiesAsync(cancellationToken: ct);
+                if (existing.Value.ContentHash is { } hash && hash.AsSpan().SequenceEqual(md5))
+                {
+                    return (Outcome.Unchanged, null);
+                }
 
-            stream.Position = 0;
-            options.Conditions = null;
-            await blob.UploadAsync(stream, options, ct);
-            return true;
+                stream.Position = 0;
+                options.Conditions = null;
+                await blob.UploadAsync(stream, options, ct);
+                return (Outcome.Uploaded, null);
+            }
         }
+    }
+
+    /// <summary>What became of one file.</summary>
+    private enum Outcome
+    {
+        Uploaded,
+        Unchanged,
+        Unreadable,
     }
 }

@@ -135,6 +135,30 @@ public sealed class PathProblemsTests : IDisposable
         AssertOneLineWithoutStackTrace(run.Error);
     }
 
+    [SkippableFact]
+    public void Export_into_a_fifo_is_a_usage_error_instead_of_waiting_for_a_reader()
+    {
+        var fifo = Path.Combine(_dir.FullName, "register.csv");
+        MakeFifo(fifo);
+
+        var run = CommandLineRun.Of("consent", "export", "--storage", "UseDevelopmentStorage=true", "--out", fifo);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"--out is not a regular file (FIFO): {fifo}", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_into_an_existing_file_is_a_usage_error_in_one_line()
+    {
+        File.WriteAllText(Output, "a file");
+
+        var run = CommandLineRun.Of("demo", "--out", Output);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"--out is a file, not a folder: {Output}", run.Error, StringComparison.Ordinal);
+        AssertOneLineWithoutStackTrace(run.Error);
+    }
+
     [Fact]
     public void Upload_of_a_missing_path_is_a_usage_error()
     {
