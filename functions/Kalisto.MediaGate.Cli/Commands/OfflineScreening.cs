@@ -51,7 +51,8 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
             return DecisionLine.From(relative, result with { Decision = decision });
         }, cancellationToken);
 
-        await File.WriteAllLinesAsync(Path.Combine(output, DecisionsFile), sorted.Select(CliJson.Line), cancellationToken);
+        // Every item is decided and copied: the record of it is written whole, also after a late Ctrl+C.
+        await File.WriteAllLinesAsync(Path.Combine(output, DecisionsFile), sorted.Select(CliJson.Line), CancellationToken.None);
         return sorted;
     }
 

@@ -138,6 +138,11 @@ internal static class ScreenCommand
             RemoveOutput(output, created);
             return StorageCommand.Stopped(console, "screen", $"after {stopped.Done} of {stopped.Total} files; the output folder was emptied again, so nothing is half-written; run the same command again to screen them all");
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            RemoveOutput(output, created);
+            return StorageCommand.Stopped(console, "screen", "before every file was screened; the output folder was emptied again, so nothing is half-written; run the same command again to screen them all");
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             RemoveOutput(output, created);
