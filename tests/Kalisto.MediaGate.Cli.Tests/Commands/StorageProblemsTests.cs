@@ -131,6 +131,34 @@ public sealed class StorageProblemsTests : IClassFixture<Azurite>, IDisposable
     }
 
     [Fact]
+    public void Ctrl_c_stops_rescreen_which_the_same_command_then_finishes()
+    {
+        var uploads = Path.Combine(_folder, "uploads");
+        var csv = Path.Combine(_folder, "consent.csv");
+        DemoUploadSet.Write(uploads, csv);
+        var storage = _azurite.ConnectionString;
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("upload", uploads, "--storage", storage).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", storage, "--json").ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("rescreen", "--storage", storage).ExitCode);
+        foreach (var (school, subject) in new[] { ("de-wilg", "LL-1001"), ("de-wilg", "LL-1002"), ("het-anker", "LL-2001") })
+        {
+            Assert.Equal(0, CommandLineRun.Of("consent", "withdraw", school, subject, "--storage", storage).ExitCode);
+        }
+
+        // Stopped after the first re-screen: the storage calls after it see the cancelled token.
+        var stopped = CommandLineRun.StoppedAfter(1, "rescreen", "--storage", storage);
+        Assert.Equal(130, stopped.ExitCode);
+        Assert.Matches(@"^mediagate rescreen: stopped \(Ctrl\+C\) after [1-3] re-screen\(s\); each item is moved whole or not at all and the rest stay pending; run the same command again to continue\.\s*$", stopped.Error);
+
+        var again = CommandLineRun.Of("rescreen", "--storage", storage);
+        Assert.Equal(0, again.ExitCode);
+        var items = StorageAccount.Lines(CommandLineRun.Of("items", "--storage", storage, "--json").Out);
+        Assert.DoesNotContain(items, i => i.GetProperty("state").GetString() == "approved"
+            && i.GetProperty("subjects").EnumerateArray().Any(s => s.GetString() is "LL-1001" or "LL-1002" or "LL-2001"));
+    }
+
+    [Fact]
     public void Screen_storage_json_is_sorted_by_path()
     {
         var uploads = Path.Combine(_folder, "uploads");
