@@ -115,7 +115,6 @@ internal static class InputFiles
     public static string Describe(Exception e) => e switch
     {
         UnauthorizedAccessException => $"permission denied: {e.Message}",
-        DirectoryNotFoundException or FileNotFoundException => e.Message,
         _ => e.Message,
     };
 
