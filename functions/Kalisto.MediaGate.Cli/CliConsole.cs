@@ -13,6 +13,12 @@ internal sealed class CliConsole
     /// <summary>Characters held before output to a file or pipe is written: one write per 64 KiB, not per line.</summary>
     private const int RedirectedBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// The width the rich console lays out in when its output is no terminal: wide enough that no line of a
+    /// file or a pipe is broken, where Spectre.Console would otherwise assume 80 columns and wrap mid-word.
+    /// </summary>
+    public const int UnwrappedWidth = 100_000;
+
     private readonly Lazy<IAnsiConsole> _ansi;
 
     public CliConsole(IAnsiConsole ansi, TextWriter output, TextWriter error)
@@ -34,6 +40,25 @@ internal sealed class CliConsole
 
     public TextWriter Error { get; }
 
+    /// <summary>Called after each item (file, upload, re-screen) a command has finished: for progress, and for tests that stop a run midway.</summary>
+    public Action? ItemDone { get; init; }
+
+    /// <summary>Whether the rich console writes to no terminal (a file, a pipe): then nothing is wrapped and headings are plain lines.</summary>
+    public static bool IsUnwrapped(IAnsiConsole ansi) => ansi.Profile.Width >= UnwrappedWidth;
+
+    /// <summary>A heading: a rule across a terminal; a plain line in a file or pipe, where a rule would be as long as <see cref="UnwrappedWidth"/>.</summary>
+    public static void Heading(IAnsiConsole ansi, string markup)
+    {
+        if (IsUnwrapped(ansi))
+        {
+            ansi.MarkupLine($"── {markup}");
+        }
+        else
+        {
+            ansi.Write(new Rule(markup).LeftJustified());
+        }
+    }
+
     /// <summary>
     /// The process's console. Output to a terminal is written as it comes; output to a file or a pipe
     /// in UTF-8 goes through one large buffer (as the C library buffers it), which the rich console
@@ -49,7 +74,27 @@ internal sealed class CliConsole
             });
         }
 
-        return new CliConsole(new Lazy<IAnsiConsole>(() => AnsiConsole.Console), Console.Out, Console.Error);
+        var redirected = Console.IsOutputRedirected;
+        return new CliConsole(new Lazy<IAnsiConsole>(() => redirected ? Unwrapped(Console.Out) : AnsiConsole.Console), Console.Out, Console.Error);
+    }
+
+    /// <summary>
+    /// The console of a command whose standard output is no terminal: <paramref name="output"/> for
+    /// everything, the rich console without colours, animations or wrapping (<see cref="UnwrappedWidth"/>).
+    /// </summary>
+    public static CliConsole Redirected(TextWriter output, TextWriter error) => new(new Lazy<IAnsiConsole>(() => Unwrapped(output)), output, error);
+
+    private static IAnsiConsole Unwrapped(TextWriter output)
+    {
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        ansi.Profile.Width = UnwrappedWidth;
+        return ansi;
     }
 
     /// <summary>Writes what is buffered; the command line calls it before the process ends.</summary>

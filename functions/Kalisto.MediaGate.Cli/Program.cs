@@ -3,7 +3,7 @@ using Kalisto.MediaGate.Cli;
 var console = CliConsole.FromProcess();
 try
 {
-    return MediaGateCommandLine.Run(args, console);
+    return await MediaGateCommandLine.RunAsync(args, console);
 }
 finally
 {

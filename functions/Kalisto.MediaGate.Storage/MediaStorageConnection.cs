@@ -16,23 +16,31 @@ namespace Kalisto.MediaGate.Storage;
 public sealed record MediaStorageConnection(BlobServiceClient Blobs, TableServiceClient Tables, QueueServiceClient Queues, TokenCredential? Credential = null)
 {
     /// <summary>Clients from a connection string (Azurite's <c>UseDevelopmentStorage=true</c> works).</summary>
-    public static MediaStorageConnection FromConnectionString(string connectionString)
+    /// <param name="connectionString">The connection string.</param>
+    /// <param name="configureClients">
+    /// Changes the options of each of the three clients before it is made (retries, timeouts, policies); without
+    /// it the SDK's defaults hold, as in the Functions app.
+    /// </param>
+    public static MediaStorageConnection FromConnectionString(string connectionString, Action<ClientOptions>? configureClients = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         return new MediaStorageConnection(
-            new BlobServiceClient(connectionString),
-            new TableServiceClient(connectionString),
-            new QueueServiceClient(connectionString, QueueOptions()));
+            new BlobServiceClient(connectionString, Configured(new BlobClientOptions(), configureClients)),
+            new TableServiceClient(connectionString, Configured(new TableClientOptions(), configureClients)),
+            new QueueServiceClient(connectionString, Configured(QueueOptions(), configureClients)));
     }
 
     /// <summary>Clients from a configuration section named after the connection (e.g. <c>MediaStorage</c>).</summary>
-    public static MediaStorageConnection FromConfiguration(IConfigurationSection section, AzureComponentFactory credentials)
+    /// <param name="section">The connection's configuration section.</param>
+    /// <param name="credentials">Makes the credential of an identity-based connection.</param>
+    /// <param name="configureClients">As for <see cref="FromConnectionString"/>.</param>
+    public static MediaStorageConnection FromConfiguration(IConfigurationSection section, AzureComponentFactory credentials, Action<ClientOptions>? configureClients = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(credentials);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return FromConnectionString(section.Value);
+            return FromConnectionString(section.Value, configureClients);
         }
 
         var blobUri = ServiceUri(section, "blobServiceUri");
@@ -40,10 +48,17 @@ public sealed record MediaStorageConnection(BlobServiceClient Blobs, TableServic
         var tableUri = ServiceUri(section, "tableServiceUri");
         TokenCredential credential = credentials.CreateTokenCredential(section);
         return new MediaStorageConnection(
-            new BlobServiceClient(blobUri, credential),
-            new TableServiceClient(tableUri, credential),
-            new QueueServiceClient(queueUri, credential, QueueOptions()),
+            new BlobServiceClient(blobUri, credential, Configured(new BlobClientOptions(), configureClients)),
+            new TableServiceClient(tableUri, credential, Configured(new TableClientOptions(), configureClients)),
+            new QueueServiceClient(queueUri, credential, Configured(QueueOptions(), configureClients)),
             credential);
+    }
+
+    private static T Configured<T>(T options, Action<ClientOptions>? configure)
+        where T : ClientOptions
+    {
+        configure?.Invoke(options);
+        return options;
     }
 
     private static Uri ServiceUri(IConfigurationSection section, string key) =>

@@ -29,6 +29,11 @@ internal static class AuditCommand
             return Task.FromResult(MediaGateCommandLine.UsageError);
         }
 
+        if (output is not null && InputFiles.CheckOutputFile(output) is { } problem)
+        {
+            return Task.FromResult(ConsentCommand.OutputProblem(console, "audit export", problem));
+        }
+
         return StorageCommand.RunAsync("audit export", connection, snapshotRegister: false, console, ct, async session =>
         {
             var options = session.Get<IOptions<ConsentOptions>>().Value;
@@ -37,7 +42,12 @@ internal static class AuditCommand
             var schoolCode = (school is null ? null : ConsentFields.NormaliseSchool(school));
             if (output is null)
             {
-                await audit.WriteAsync(console.Out, start, end, schoolCode, ct);
+                // The header is written all the same: a CSV of no rows is still the CSV asked for.
+                if (await audit.WriteAsync(console.Out, start, end, schoolCode, ct) == 0)
+                {
+                    console.Error.WriteLine($"mediagate audit export: 0 decisions in that period ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}{(schoolCode is null ? string.Empty : ", " + schoolCode)}); only the header was written.");
+                }
+
                 return MediaGateCommandLine.Ok;
             }
 
@@ -47,7 +57,9 @@ internal static class AuditCommand
                 count = await audit.WriteAsync(writer, start, end, schoolCode, ct);
             }
 
-            console.Ansi.MarkupLine($"Exported {count} decision(s) to [blue]{Markup.Escape(output)}[/].");
+            console.Ansi.MarkupLine(count == 0
+                ? $"0 decisions in that period; [blue]{Markup.Escape(output)}[/] has the header only."
+                : $"Exported {count} decision(s) to [blue]{Markup.Escape(output)}[/].");
             return MediaGateCommandLine.Ok;
         });
     }

@@ -42,9 +42,9 @@ internal static class ConsentCommand
 
     private static Task<int> ImportAsync(string path, string connection, CliConsole console, CancellationToken ct)
     {
-        if (!File.Exists(path))
+        if (InputFiles.CheckInputFile(path) is { } unreadable)
         {
-            console.Error.WriteLine($"mediagate consent import: no such file: {path}");
+            console.Error.WriteLine($"mediagate consent import: {unreadable}");
             return Task.FromResult(MediaGateCommandLine.UsageError);
         }
 
@@ -56,7 +56,17 @@ internal static class ConsentCommand
             }
 
             var records = csv.Records;
-            var summary = await session.Get<ConsentChanges>().ImportAsync(records, ChangedBy(path), ct);
+            ImportSummary summary;
+            try
+            {
+                summary = await session.Get<ConsentChanges>().ImportAsync(records, ChangedBy(path), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Each record is its own transaction with its history and the re-screen it owes.
+                return StorageCommand.Stopped(console, "consent import", "before the import finished; each record is changed whole (with its history) or not at all, and the re-screens owed are kept; import the same file again to finish (records already imported stay unchanged)");
+            }
+
             ConsentFile.Describe(console.Ansi, path, csv);
             console.Ansi.MarkupLine($"Imported {records.Count} record(s): [green]{summary.Added} added[/], [yellow]{summary.Changed} changed[/], {summary.Unchanged} unchanged.");
             foreach (var warning in summary.Warnings)
@@ -73,7 +83,9 @@ internal static class ConsentCommand
     }
 
     private static Task<int> ExportAsync(string connection, string? output, CliConsole console, CancellationToken ct) =>
-        StorageCommand.RunAsync("consent export", connection, snapshotRegister: false, console, ct, async session =>
+        output is not null && InputFiles.CheckOutputFile(output) is { } problem
+            ? Task.FromResult(OutputProblem(console, "consent export", problem))
+            : StorageCommand.RunAsync("consent export", connection, snapshotRegister: false, console, ct, async session =>
         {
             var records = await session.Get<TableConsentRegister>().ExportAsync(ct);
             if (output is null)
@@ -130,6 +142,13 @@ internal static class ConsentCommand
             console.Ansi.MarkupLine($"Consent of {Markup.Escape(school)} {Markup.Escape(subject)} withdrawn from [yellow]{record.WithdrawnOn:yyyy-MM-dd}[/] (version {record.Version}). Queued the re-screen of its items; [grey]mediagate rescreen --storage ...[/] processes it.");
             return MediaGateCommandLine.Ok;
         });
+    }
+
+    /// <summary>Prints an <c>--out</c> that cannot be written: a usage error.</summary>
+    internal static int OutputProblem(CliConsole console, string name, string problem)
+    {
+        console.Error.WriteLine($"mediagate {name}: {problem}");
+        return MediaGateCommandLine.UsageError;
     }
 
     /// <summary>Who made the change, for the history: the operating-system user and the file.</summary>

@@ -27,6 +27,12 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(string folder, CliConsole console, CancellationToken ct)
     {
+        if (File.Exists(folder))
+        {
+            console.Error.WriteLine($"mediagate demo: --out is a file, not a folder: {folder}");
+            return MediaGateCommandLine.UsageError;
+        }
+
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
         {
             if (!File.Exists(Path.Combine(folder, Marker)))
@@ -41,7 +47,12 @@ internal static class DemoCommand
         var uploads = Path.Combine(folder, "uploads");
         var csvPath = Path.Combine(folder, "consent.csv");
         var screened = Path.Combine(folder, "screened");
-        Directory.CreateDirectory(folder);
+        if (InputFiles.CheckOutputFolder(folder) is { } problem)
+        {
+            console.Error.WriteLine($"mediagate demo: {problem}");
+            return MediaGateCommandLine.UsageError;
+        }
+
         await File.WriteAllTextAsync(Path.Combine(folder, Marker), "Created by mediagate demo; safe to delete.\n", ct);
         DemoUploadSet.Write(uploads, csvPath);
 

@@ -158,7 +158,13 @@ internal static class InspectCommand
     {
         try
         {
-            return InputFiles.Expand(paths);
+            var listing = InputFiles.List(paths);
+            if (listing.Skipped.Describe("not inspected") is { } skipped)
+            {
+                console.Error.WriteLine($"mediagate inspect: {skipped}");
+            }
+
+            return listing.Files;
         }
         catch (UsageException e)
         {
@@ -197,8 +203,8 @@ internal static class InspectCommand
         var kind = result.Kind == MediaKind.Unsupported
             ? "unsupported"
             : $"{Lower(result.Kind)} ({Lower(result.Format)})";
-        ansi.Write(new Rule($"[bold]{Markup.Escape(file)}[/] [grey]{Markup.Escape(kind)}[/]").LeftJustified());
         var resolved = resolution is not null && line?.Decision is not null;
+        CliConsole.Heading(ansi, $"[bold]{Markup.Escape(file)}[/] [grey]{Markup.Escape(kind)}[/]");
         if (result.Persons.Count + result.Keywords.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("Field", "Value", "Found in", "Face region");

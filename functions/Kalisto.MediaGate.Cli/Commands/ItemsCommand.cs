@@ -34,11 +34,13 @@ internal static class ItemsCommand
     private static Task<int> RunAsync(string connection, ItemFilter filter, bool json, System.Globalization.CultureInfo language, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("items", connection, snapshotRegister: false, console, ct, async session =>
         {
-            if (await filter.ListAsync("items", session, console, ct) is not { } items)
+            // Sorted by path (ordinal), as every listing of the command line; the catalog's order is its keys'.
+            if (await filter.ListAsync("items", session, console, ct) is not { } listed)
             {
                 return MediaGateCommandLine.UsageError;
             }
 
+            var items = listed.OrderBy(i => i.Location, StringComparer.Ordinal).ToList();
             if (json)
             {
                 foreach (var item in items)

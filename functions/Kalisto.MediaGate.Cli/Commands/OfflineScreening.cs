@@ -26,10 +26,16 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
 
     public const string DecisionsFile = "decisions.jsonl";
 
+    /// <summary>What the last <see cref="RunAsync"/> left out of the input folder (system files, FIFOs, links).</summary>
+    public SkippedFiles Skipped { get; private set; } = new();
+
+    /// <exception cref="ScreeningStoppedException">Cancelled; the output is then incomplete.</exception>
     public async Task<IReadOnlyList<DecisionLine>> RunAsync(string input, string output, DateTimeOffset now, bool json, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(input);
-        var files = InputFiles.Expand([root]);
+        var listing = InputFiles.List([root]);
+        var files = listing.Files;
+        Skipped = listing.Skipped;
         // The safety net looks for the register's own subject-ID pattern.
         var tagReader = new TagReader(Microsoft.Extensions.Options.Options.Create(new TagReaderOptions()), Microsoft.Extensions.Options.Options.Create(consentOptions));
         var screener = new ItemScreener(tagReader, register, new DecisionRules(consentOptions), _redactor);
@@ -46,7 +52,8 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
             return DecisionLine.From(relative, result with { Decision = decision });
         }, cancellationToken);
 
-        await File.WriteAllLinesAsync(Path.Combine(output, DecisionsFile), sorted.Select(CliJson.Line), cancellationToken);
+        // Every item is decided and copied: the record of it is written whole, also after a late Ctrl+C.
+        await File.WriteAllLinesAsync(Path.Combine(output, DecisionsFile), sorted.Select(CliJson.Line), CancellationToken.None);
         return sorted;
     }
 
@@ -123,11 +130,16 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
     /// <summary>Items shown by name in the summary's "what to fix" and hints tables; the rest are in the decisions file.</summary>
     public const int ItemsShown = 50;
 
-    /// <summary>The summary: items per outcome and per reason, what to fix per item, and hints.</summary>
-    public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output, CultureInfo? language = null)
+    /// <summary>The summary: items per outcome and per reason, what to fix per item, hints, and the files skipped.</summary>
+    public static void RenderSummary(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, string output, CultureInfo? language = null, SkippedFiles? skipped = null)
     {
         var lang = language ?? Language.Of(null);
         RenderTables(ansi, decisions, lang, Path.Combine(output, DecisionsFile));
+        if (skipped?.Describe("not screened, not copied") is { } note)
+        {
+            ansi.MarkupLine($"[grey]{Markup.Escape(char.ToUpperInvariant(note[0]) + note[1..])}.[/]");
+        }
+
         ansi.MarkupLine($"Decisions: [blue]{Markup.Escape(Path.Combine(output, DecisionsFile))}[/]");
         ansi.MarkupLine($"Publishable copies: [green]{Markup.Escape(Path.Combine(output, "approved"))}[/]   Quarantine: [yellow]{Markup.Escape(Path.Combine(output, "quarantine"))}[/]");
     }

@@ -28,7 +28,18 @@ internal static class RescreenCommand
     private static Task<int> RunAsync(string connection, string? school, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("rescreen", connection, snapshotRegister: false, console, ct, async session =>
         {
-            var run = await ProcessAsync(session, school, "rescreen", console, ct);
+            var done = 0;
+            RescreenRun run;
+            try
+            {
+                run = await ProcessAsync(session, school, "rescreen", console, ct, () => { Interlocked.Increment(ref done); console.ItemDone?.Invoke(); });
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Each item's move is conditional and repeatable; the outbox keeps every re-screen owed until it is done.
+                return StorageCommand.Stopped(console, "rescreen", $"after {Volatile.Read(ref done)} re-screen(s); each item is moved whole or not at all and the rest stay pending; run the same command again to continue");
+            }
+
             console.Ansi.MarkupLine($"Processed {run.Subjects} re-screen(s): {run.Moved} item(s) changed state.");
             if (run.Failed > 0)
             {
@@ -49,7 +60,7 @@ internal static class RescreenCommand
     /// Processes every pending re-screen (queued, then owed in the outbox without a message) and the
     /// redactions they ask for, as the Functions app does; each failure is printed under <paramref name="name"/>.
     /// </summary>
-    internal static async Task<RescreenRun> ProcessAsync(StorageSession session, string? school, string name, CliConsole console, CancellationToken ct)
+    internal static async Task<RescreenRun> ProcessAsync(StorageSession session, string? school, string name, CliConsole console, CancellationToken ct, Action? rescreened = null)
     {
         var storage = session.Get<MediaStorage>();
         var outbox = session.Get<RescreenOutbox>();
@@ -75,6 +86,7 @@ internal static class RescreenCommand
             }
 
             Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
+            rescreened?.Invoke();
             return QueueDrain.Handling.Handled;
         }, concurrency: 4, ct, (message, e) => Failed(RescreenRequest.Parse(message.MessageText), e));
 
@@ -88,6 +100,7 @@ internal static class RescreenCommand
             {
                 Interlocked.Add(ref moved, await outbox.HandleAsync(request, rescreening.RescreenAsync, token));
                 Interlocked.Increment(ref subjects);
+                rescreened?.Invoke();
             }
             catch (Exception e) when (!token.IsCancellationRequested)
             {

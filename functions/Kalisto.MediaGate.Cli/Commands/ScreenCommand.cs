@@ -92,9 +92,9 @@ internal static class ScreenCommand
             return Usage(console, $"no such folder: {input}");
         }
 
-        if (!File.Exists(consentCsv))
+        if (InputFiles.CheckInputFile(consentCsv) is { } unreadable)
         {
-            return Usage(console, $"no such file: {consentCsv}");
+            return Usage(console, $"--consent: {unreadable}");
         }
 
         var inputFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)) + Path.DirectorySeparatorChar;
@@ -104,7 +104,13 @@ internal static class ScreenCommand
             return Usage(console, "the output folder must not be inside the input folder, nor the other way round");
         }
 
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        if (File.Exists(output))
+        {
+            return Usage(console, $"--out is a file, not a folder: {output}");
+        }
+
+        var created = !Directory.Exists(output);
+        if (!created && Directory.EnumerateFileSystemEntries(output).Any())
         {
             return Usage(console, $"the output folder is not empty: {output}");
         }
@@ -126,16 +132,68 @@ internal static class ScreenCommand
 
         var register = new InMemoryConsentRegister();
         await register.ImportAsync(csv.Records, "csv:" + Path.GetFileName(consentCsv), ct);
-        Directory.CreateDirectory(output);
+        if (InputFiles.CheckOutputFolder(output) is { } problem)
+        {
+            return Usage(console, problem);
+        }
+
         var screening = new OfflineScreening(register, options, console);
-        var decisions = await screening.RunAsync(input, output, Moment(now, options), json, ct);
+        IReadOnlyList<DecisionLine> decisions;
+        try
+        {
+            decisions = await screening.RunAsync(input, output, Moment(now, options), json, ct);
+        }
+        catch (ScreeningStoppedException stopped)
+        {
+            // A partial output folder would look like a result: it is taken back, so the same command runs again.
+            RemoveOutput(output, created);
+            return StorageCommand.Stopped(console, "screen", $"after {stopped.Done} of {stopped.Total} files; the output folder was emptied again, so nothing is half-written; run the same command again to screen them all");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            RemoveOutput(output, created);
+            return StorageCommand.Stopped(console, "screen", "before every file was screened; the output folder was emptied again, so nothing is half-written; run the same command again to screen them all");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RemoveOutput(output, created);
+            return Usage(console, $"{InputFiles.Describe(e)}; the output folder was emptied again");
+        }
+
+        if (screening.Skipped.Describe("not screened, not copied") is { } skipped && json)
+        {
+            console.Error.WriteLine($"mediagate screen: {skipped}");
+        }
+
         if (!json)
         {
-            OfflineScreening.RenderSummary(console.Ansi, decisions, output, language);
+            OfflineScreening.RenderSummary(console.Ansi, decisions, output, language, screening.Skipped);
             ConsentFile.Describe(console.Ansi, consentCsv, csv);
         }
 
         return MediaGateCommandLine.Ok;
+    }
+
+    /// <summary>Takes back what a stopped run wrote: the folder it made, or what it put in the empty folder it was given.</summary>
+    private static void RemoveOutput(string output, bool created)
+    {
+        if (created)
+        {
+            Directory.Delete(output, recursive: true);
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(output).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
     }
 
     private static int Usage(CliConsole console, string message)

@@ -24,8 +24,19 @@ internal static class StorageScreening
             names.Add(blob.Name);
         }
 
-        var results = await ScreeningRun.RunAsync(names, Concurrency, json, "Screening uploads", console, async (name, token) =>
-            await screening.ScreenAsync(name, token) is { } item ? DecisionLine.From(item) : null, ct);
+        // The listing comes in the service's order; the lines go out sorted as everywhere (ordinal).
+        names.Sort(StringComparer.Ordinal);
+        List<DecisionLine> results;
+        try
+        {
+            results = await ScreeningRun.RunAsync(names, Concurrency, json, "Screening uploads", console, async (name, token) =>
+                await screening.ScreenAsync(name, token) is { } item ? DecisionLine.From(item) : null, ct);
+        }
+        catch (ScreeningStoppedException stopped)
+        {
+            // Every step of the pipeline is safe to repeat (SPEC §8): an item stopped midway is finished by the next run.
+            return StorageCommand.Stopped(console, "screen", $"after {stopped.Done} of {stopped.Total} uploads; each item is screened or still in uploads, nothing is half-written; run the same command again to continue");
+        }
 
         // What RedactImage does in Azure: publish the redacted derivatives asked for above.
         var redaction = session.Get<RedactionPublishing>();

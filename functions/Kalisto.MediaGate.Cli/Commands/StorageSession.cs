@@ -1,5 +1,6 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,12 +26,14 @@ internal sealed class StorageSession : IAsyncDisposable
     /// <param name="snapshotRegister">Read each school's register once for the whole run (batch screening).</param>
     /// <param name="ct">Cancels creating the containers, tables and queues.</param>
     /// <param name="clock">The time every step of the session decides at (<c>--now</c>); the system clock when null.</param>
-    public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct, TimeProvider? clock = null)
+    /// <param name="clients">Retries and timeouts of the clients (default: <see cref="StorageClientSettings.FromEnvironment"/>).</param>
+    public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct, TimeProvider? clock = null, StorageClientSettings? clients = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [MediaGateServiceCollectionExtensions.ConnectionName] = connection })
             .AddEnvironmentVariables()
             .Build();
+        clients ??= StorageClientSettings.From(configuration);
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -39,6 +42,11 @@ internal sealed class StorageSession : IAsyncDisposable
             services.AddSingleton(clock);
         }
 
+        // Before AddMediaGate(), which adds the same connection with the SDK's defaults only when none is there.
+        services.AddSingleton(sp => MediaStorageConnection.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>().GetSection(MediaGateServiceCollectionExtensions.ConnectionName),
+            sp.GetRequiredService<AzureComponentFactory>(),
+            clients.Apply));
         services.AddMediaGate();
         if (snapshotRegister)
         {

@@ -6,7 +6,10 @@ namespace Kalisto.MediaGate.Tests.Support;
 /// <summary>Runs the command line in process and captures what it prints.</summary>
 internal sealed record CommandLineRun(int ExitCode, string Out, string Error, string Console)
 {
-    public static CommandLineRun Of(params string[] args)
+    public static CommandLineRun Of(params string[] args) => Of(CancellationToken.None, null, args);
+
+    /// <summary>Runs with a token that stands for Ctrl+C, and <paramref name="itemDone"/> called after each item the command finishes.</summary>
+    public static CommandLineRun Of(CancellationToken cancellation, Action? itemDone, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -19,8 +22,22 @@ internal sealed record CommandLineRun(int ExitCode, string Out, string Error, st
             Out = new AnsiConsoleOutput(console),
         });
         ansi.Profile.Width = 200;
-        var exit = MediaGateCommandLine.Run(args, new CliConsole(ansi, output, error));
+        var exit = MediaGateCommandLine.RunAsync(args, new CliConsole(ansi, output, error) { ItemDone = itemDone }, cancellation).GetAwaiter().GetResult();
         return new CommandLineRun(exit, output.ToString(), error.ToString(), console.ToString());
+    }
+
+    /// <summary>Runs the command, stopping it as Ctrl+C would once <paramref name="items"/> items are done.</summary>
+    public static CommandLineRun StoppedAfter(int items, params string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        var done = 0;
+        return Of(stop.Token, () =>
+        {
+            if (Interlocked.Increment(ref done) == items)
+            {
+                stop.Cancel();
+            }
+        }, args);
     }
 
     public static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);

@@ -20,7 +20,19 @@ public sealed class Azurite : IAsyncLifetime
     // Azurite's well-known development account.
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private readonly bool _skipApiVersionCheck;
     private Process? _process;
+
+    public Azurite()
+        : this(skipApiVersionCheck: true)
+    {
+    }
+
+    /// <param name="skipApiVersionCheck">
+    /// False starts Azurite as a newcomer might, without <c>--skipApiVersionCheck</c>: it then refuses the SDK's
+    /// newer API versions with 400 InvalidHeaderValue.
+    /// </param>
+    internal Azurite(bool skipApiVersionCheck) => _skipApiVersionCheck = skipApiVersionCheck;
 
     public string ConnectionString { get; private set; } = string.Empty;
 
@@ -42,7 +54,7 @@ public sealed class Azurite : IAsyncLifetime
             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-        })
+        }.Where(a => _skipApiVersionCheck || a != "--skipApiVersionCheck"))
         {
             start.ArgumentList.Add(argument);
         }
