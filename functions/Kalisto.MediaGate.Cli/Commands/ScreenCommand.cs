@@ -167,8 +167,8 @@ internal static class ScreenCommand
 
         if (!json)
         {
-            OfflineScreening.RenderSummary(console.Ansi, decisions, output, language, screening.Skipped);
             ConsentFile.Describe(console.Ansi, consentCsv, csv);
+            OfflineScreening.RenderSummary(console.Ansi, decisions, output, language, screening.Skipped);
         }
 
         return MediaGateCommandLine.Ok;
