@@ -2,6 +2,7 @@
 targetScope = 'subscription'
 
 import { ipRangeList, networkSettingsProblem } from 'app/network.bicep'
+import { accessGrant, accessGrantsProblem, authClientIdProblem } from 'app/access.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -32,6 +33,12 @@ param storageAllowedIpRanges string = ''
 @description('Resource ID of a subnet delegated to Microsoft.App/environments, with the Microsoft.Storage service endpoint, in the same region: the function app joins it and the media storage account then takes traffic only from it, from storageAllowedIpRanges and from trusted Azure services. Empty: no virtual network.')
 param appSubnetId string = ''
 
+@description('Application (client) ID of the MediaGate app registration in Entra ID that people sign in to (AZURE_AUTH_CLIENT_ID; README, "Access"). Required: App Service Authentication refuses every request without a signed-in user.')
+param authClientId string
+
+@description('Who may do what for which school (MEDIAGATE_ACCESS_GRANTS, JSON): each grant gives an Entra ID group (object ID) or an app role one of the roles teacher, communications, privacy, admin, for the schools listed (none for admin). Empty: signed-in people reach no school.')
+param accessGrants accessGrant[] = []
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -46,6 +53,10 @@ var mediaContainerNames = [
 var deadLetterContainerName = 'deadletter'
 var allowedIpRanges = ipRangeList(storageAllowedIpRanges)
 var networkProblem = networkSettingsProblem(allowedIpRanges, appSubnetId)
+var authProblem = authClientIdProblem(authClientId)
+var grantsProblem = accessGrantsProblem(accessGrants)
+// The Application ID URI of the app registration: the audience of the API's access tokens.
+var authAudience = 'api://mediagate-${environmentName}'
 var identityName = 'id-api-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var hostStorageAccountName = 'stfunc${resourceToken}'
@@ -148,6 +159,9 @@ module api 'app/api.bicep' = {
     deploymentContainerUrl: hostStorage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     appSubnetId: appSubnetId
+    authClientId: empty(authProblem) ? authClientId : fail(authProblem)
+    authAudience: authAudience
+    accessGrants: empty(grantsProblem) ? accessGrants : fail(grantsProblem)
   }
   // The host must be able to reach its storage and deployment container when it first starts.
   dependsOn: [
@@ -191,4 +205,5 @@ output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
 output AZURE_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.workspaceCustomerId
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output AZURE_FUNCTION_URI string = api.outputs.uri
+output AZURE_AUTH_AUDIENCE string = authAudience
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name

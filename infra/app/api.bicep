@@ -2,6 +2,9 @@
 // identity. Storage connections are identity-based (service URIs + client ID, no keys): the host's
 // own (AzureWebJobsStorage) on the host account, the app's data (MediaStorage) on the media account.
 // Code packages come from a blob container on the host account, read with the same identity.
+// Every HTTP request passes App Service Authentication (Easy Auth) with Microsoft Entra ID first.
+
+import { accessGrant, accessGrantSettings } from 'access.bicep'
 
 @description('Name of the function app.')
 param name string
@@ -47,6 +50,15 @@ param appSubnetId string = ''
 
 @description('Application Insights connection string (identifies the component; no key).')
 param applicationInsightsConnectionString string
+
+@description('Application (client) ID of the MediaGate app registration in Entra ID that people sign in to.')
+param authClientId string
+
+@description('Application ID URI of that registration (api://mediagate-<environment>): the audience of its access tokens.')
+param authAudience string
+
+@description('Who may do what for which school: the app reads these as MediaGate:Access:Grants.')
+param accessGrants accessGrant[]
 
 @description('Memory of one instance, in MB.')
 @allowed([
@@ -117,28 +129,106 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+var baseAppSettings = {
+  // Identity-based connections: service URIs and the identity to use, no account key. The host's
+  // own storage (AzureWebJobsStorage) has an account of its own; everything the functions read and
+  // write, the ScreenUpload trigger's uploads included, goes through MediaStorage.
+  AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: hostQueueEndpoint
+  AzureWebJobsStorage__tableServiceUri: hostTableEndpoint
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  MediaStorage__blobServiceUri: mediaBlobEndpoint
+  MediaStorage__queueServiceUri: mediaQueueEndpoint
+  MediaStorage__tableServiceUri: mediaTableEndpoint
+  MediaStorage__credential: 'managedidentity'
+  MediaStorage__clientId: identityClientId
+  // Telemetry is accepted only with an Entra ID token of this identity.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // The worker's OpenTelemetry exporter signs in as this identity too.
+  AZURE_CLIENT_ID: identityClientId
+}
+
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
+  // No WEBSITE_AUTH_ENABLED here: the platform injects it (read-only) when authsettingsV2 is enabled.
+  properties: union(baseAppSettings, accessGrantSettings(accessGrants))
+}
+
+// App Service Authentication (Easy Auth) with Microsoft Entra ID: no request reaches the functions
+// without a signed-in user or a valid Entra ID token (SPEC §10); function keys are no identity.
+//
+// One unauthenticated action for the whole app, and Return401 is the one that keeps "a request
+// without a signed-in user gets 401" true for every client. Microsoft documents RedirectToLoginPage as
+// a redirect for browser clients (401 only for what it takes for a native mobile app): a script or
+// curl without a token would get a 302 to the Entra sign-in page instead. That it answers 401 to
+// requests carrying `X-Requested-With: XMLHttpRequest` is not something Microsoft documents, so
+// nothing here relies on it. redirectToProvider only chooses the provider of that redirect (and only
+// with several providers), so it does not help either. excludedPaths lift the requirement entirely
+// (anonymous requests pass), so neither the pages nor the API are excluded. People sign in at
+// /.auth/login/aad?post_login_redirect_uri=/ (always served by Easy Auth itself): the pages' sign-in
+// link, and the address to hand out; after that the session cookie carries every page and API call.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'authsettingsV2'
   properties: {
-    // Identity-based connections: service URIs and the identity to use, no account key. The host's
-    // own storage (AzureWebJobsStorage) has an account of its own; everything the functions read and
-    // write, the ScreenUpload trigger's uploads included, goes through MediaStorage.
-    AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
-    AzureWebJobsStorage__queueServiceUri: hostQueueEndpoint
-    AzureWebJobsStorage__tableServiceUri: hostTableEndpoint
-    AzureWebJobsStorage__credential: 'managedidentity'
-    AzureWebJobsStorage__clientId: identityClientId
-    MediaStorage__blobServiceUri: mediaBlobEndpoint
-    MediaStorage__queueServiceUri: mediaQueueEndpoint
-    MediaStorage__tableServiceUri: mediaTableEndpoint
-    MediaStorage__credential: 'managedidentity'
-    MediaStorage__clientId: identityClientId
-    // Telemetry is accepted only with an Entra ID token of this identity.
-    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-    // The worker's OpenTelemetry exporter signs in as this identity too.
-    AZURE_CLIENT_ID: identityClientId
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      // The one exception: Event Grid delivers upload events to the blob extension's webhook, which
+      // has no Entra ID token to send. The Functions host itself refuses a call to it without the
+      // blobs_extension system key (`code`), so it is not open; behind Easy Auth it would be a 401,
+      // which Event Grid does not retry, and no upload would ever be screened.
+      excludedPaths: [
+        '/runtime/webhooks/blobs'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          // Single tenant: only accounts of the tenant this is deployed into.
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          clientId: authClientId
+          // No client secret (clientSecretSettingName): sign-in uses the ID token Entra ID posts back
+          // (the registration has ID tokens enabled), which is all Easy Auth needs to establish the
+          // session; the app calls no other API on the user's behalf, so there is no secret to keep.
+        }
+        validation: {
+          // Access tokens of the API (v1: the Application ID URI; v2: the client ID) and the ID
+          // tokens of sign-in (the client ID).
+          allowedAudiences: [
+            authAudience
+            authClientId
+          ]
+        }
+      }
+    }
+    login: {
+      // Off: the app reads the caller from the X-MS-CLIENT-PRINCIPAL* headers and needs none of the
+      // user's tokens. Flex Consumption has no shared file system for the default token store; the
+      // alternative is a blob container reached by a SAS URL in an app setting, which this template
+      // never creates. The session itself lives in Easy Auth's encrypted cookie, not in the store.
+      tokenStore: {
+        enabled: false
+      }
+      cookieExpiration: {
+        convention: 'FixedTime'
+        timeToExpiration: '08:00:00'
+      }
+      nonce: {
+        validateNonce: true
+      }
+      preserveUrlFragmentsForLogins: true
+    }
   }
 }
 

@@ -11,8 +11,17 @@ public sealed partial class FunctionAppTests(BicepBuild build)
 
     private JsonObject Site => Api.Single("Microsoft.Web/sites");
 
-    private JsonObject AppSettings => Api.OfType("Microsoft.Web/sites/config")
-        .Single(config => ArmTemplate.Str(config, "name")!.Contains("'appsettings'", StringComparison.Ordinal))["properties"]!.AsObject();
+    /// <summary>The app settings the template writes besides the access grants (see <see cref="AccessGrantTests"/>).</summary>
+    private JsonObject AppSettings
+    {
+        get
+        {
+            var config = Api.OfType("Microsoft.Web/sites/config")
+                .Single(config => ArmTemplate.Str(config, "name")!.Contains("'appsettings'", StringComparison.Ordinal));
+            Assert.Equal("[union(variables('baseAppSettings'), __bicep.accessGrantSettings(parameters('accessGrants')))]", ArmTemplate.Str(config, "properties"));
+            return Api.Variables["baseAppSettings"]!.AsObject();
+        }
+    }
 
     [Fact]
     public void Function_app_runs_dotnet_isolated_10_on_flex_consumption()
