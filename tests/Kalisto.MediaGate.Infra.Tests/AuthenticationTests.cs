@@ -66,7 +66,7 @@ public sealed class AuthenticationTests(BicepBuild build)
     }
 
     [Fact]
-    public void Client_id_is_required_and_checked_before_anything_is_deployed()
+    public void Client_id_is_required_and_the_deployment_refuses_to_go_on_without_one()
     {
         var main = build.Main;
 
