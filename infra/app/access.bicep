@@ -1,7 +1,8 @@
 // Who may do what for which school (SPEC §10): configuration, not code. Each grant gives the members of
 // one Entra ID group, or the holders of one app role of the MediaGate app registration, one role for a
 // list of schools. The app reads them as MediaGate:Access:Grants (app settings
-// MediaGate__Access__Grants__<n>__Group / __AppRole / __Role / __Schools__<m>).
+// MediaGate__Access__Grants__<n>__Group / __AppRole / __Role / __Schools__<m>; an admin grant gets the one
+// school "*", every school).
 // Written as functions so the rules can be evaluated without Azure (`bicep build-params` evaluates
 // them; the infra tests do exactly that).
 
@@ -59,11 +60,14 @@ func grantSettings(index int, grant accessGrant) object =>
     empty(grant.?group ?? '') ? {} : { 'MediaGate__Access__Grants__${index}__Group': grant.group! },
     empty(grant.?appRole ?? '') ? {} : { 'MediaGate__Access__Grants__${index}__AppRole': grant.appRole! },
     { 'MediaGate__Access__Grants__${index}__Role': grant.role },
-    toObject(
-      range(0, length(grant.schools)),
-      school => 'MediaGate__Access__Grants__${index}__Schools__${school}',
-      school => grant.schools[school]
-    )
+    // The app reads an admin grant as every school, written "*" (MediaGate:Access in Core/Access).
+    grant.role == 'admin'
+      ? { 'MediaGate__Access__Grants__${index}__Schools__0': '*' }
+      : toObject(
+          range(0, length(grant.schools)),
+          school => 'MediaGate__Access__Grants__${index}__Schools__${school}',
+          school => grant.schools[school]
+        )
   )
 
 @export()

@@ -40,6 +40,7 @@ public sealed class AccessGrantTests(BicepBuild build)
                 ["MediaGate__Access__Grants__0__Schools__1"] = "het-anker",
                 ["MediaGate__Access__Grants__1__AppRole"] = "MediaGate.Admin",
                 ["MediaGate__Access__Grants__1__Role"] = "admin",
+                ["MediaGate__Access__Grants__1__Schools__0"] = "*",
                 ["MediaGate__Access__Grants__2__Group"] = PrivacyGroup,
                 ["MediaGate__Access__Grants__2__Role"] = "privacy",
                 ["MediaGate__Access__Grants__2__Schools__0"] = "de-wilg",
