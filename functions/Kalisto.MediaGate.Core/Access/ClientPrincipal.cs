@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Kalisto.MediaGate.Access;
 
@@ -70,7 +71,7 @@ public sealed class ClientPrincipal
 
     /// <summary>
     /// The principal of a header value; null when there is no value or it is not one: not Base64, not UTF-8
-    /// JSON of the shape above, too long, a claim that is not a pair of strings, no object ID that is a GUID, or
+    /// JSON of the shape above (UTF-8, no member twice), too long, a claim that is not a pair of strings, no object ID that is a GUID, or
     /// two different object IDs. Never throws on its input.
     /// </summary>
     public static ClientPrincipal? Parse(string? headerValue)
@@ -93,6 +94,12 @@ public sealed class ClientPrincipal
 
     private static ClientPrincipal? Read(ReadOnlyMemory<byte> json)
     {
+        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(json.Span))
+        {
+            return null;
+        }
+
         JsonDocument document;
         try
         {
