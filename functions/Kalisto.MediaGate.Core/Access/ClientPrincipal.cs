@@ -71,7 +71,7 @@ public sealed class ClientPrincipal
 
     /// <summary>
     /// The principal of a header value; null when there is no value or it is not one: not Base64, not UTF-8
-    /// JSON of the shape above (UTF-8, no member twice), too long, a claim that is not a pair of strings, no object ID that is a GUID, or
+    /// JSON of the shape above (UTF-8, no member twice), too long, a claim without a text <c>typ</c> and a <c>val</c>, a claim it reads (object ID, groups, roles, name) whose value is not text, no object ID that is a GUID, or
     /// two different object IDs. Never throws on its input.
     /// </summary>
     public static ClientPrincipal? Parse(string? headerValue)
@@ -132,12 +132,29 @@ public sealed class ClientPrincipal
             {
                 if (claim.ValueKind != JsonValueKind.Object
                     || !claim.TryGetProperty("typ", out var typElement) || typElement.ValueKind != JsonValueKind.String
-                    || !claim.TryGetProperty("val", out var valElement) || valElement.ValueKind != JsonValueKind.String)
+                    || !claim.TryGetProperty("val", out var valElement))
                 {
                     return null;
                 }
 
                 var typ = typElement.GetString()!;
+                if (OverageClaims.Contains(typ, StringComparer.Ordinal))
+                {
+                    groupsIncomplete = true;
+                    continue;
+                }
+
+                if (valElement.ValueKind != JsonValueKind.String)
+                {
+                    // A claim access reads must be text; one it does not read (a number, say) is left alone.
+                    if (IsRead(typ, nameType))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
                 var val = valElement.GetString()!.Trim();
                 switch (typ)
                 {
@@ -167,11 +184,6 @@ public sealed class ClientPrincipal
                         name ??= DisplayName(val);
                         break;
                     default:
-                        if (OverageClaims.Contains(typ, StringComparer.Ordinal))
-                        {
-                            groupsIncomplete = true;
-                        }
-
                         break;
                 }
 
@@ -186,6 +198,9 @@ public sealed class ClientPrincipal
                 : null;
         }
     }
+
+    private static bool IsRead(string typ, string nameType) =>
+        typ is ObjectIdClaim or ShortObjectIdClaim or GroupsClaim or RolesClaim or RoleUriClaim or NameClaim || (nameType.Length > 0 && typ == nameType);
 
     /// <summary>The string value of a member; empty when absent or null, null when it is there but not a string.</summary>
     private static string? OptionalString(JsonElement element, string member) =>

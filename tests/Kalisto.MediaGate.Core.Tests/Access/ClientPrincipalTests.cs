@@ -239,6 +239,33 @@ public sealed class ClientPrincipalTests
     }
 
     [Fact]
+    public void A_claim_access_does_not_read_may_have_a_value_that_is_no_text()
+    {
+        var json = "{\"auth_typ\":\"aad\",\"claims\":[{\"typ\":\"iat\",\"val\":1764590000},{\"typ\":\"amr\",\"val\":[\"pwd\",\"mfa\"]},"
+            + "{\"typ\":\"oid\",\"val\":\"" + ObjectId + "\"},{\"typ\":\"roles\",\"val\":\"MediaGate.Teacher\"}]}";
+
+        var principal = ClientPrincipal.Parse(Base64(json));
+
+        Assert.Equal(["MediaGate.Teacher"], principal!.AppRoles);
+    }
+
+    [Theory]
+    [InlineData("oid")]
+    [InlineData(ClientPrincipal.ObjectIdClaim)]
+    [InlineData("groups")]
+    [InlineData("roles")]
+    [InlineData(RoleType)]
+    [InlineData("name")]
+    [InlineData(NameType)]
+    public void A_claim_access_reads_with_a_value_that_is_no_text_is_no_caller(string typ)
+    {
+        var json = "{\"auth_typ\":\"aad\",\"name_typ\":\"" + NameType + "\",\"claims\":[{\"typ\":\"oid\",\"val\":\"" + ObjectId + "\"},"
+            + "{\"typ\":\"" + typ + "\",\"val\":42}]}";
+
+        Assert.Null(ClientPrincipal.Parse(Base64(json)));
+    }
+
+    [Fact]
     public void The_smallest_json_of_the_right_shape_is_a_caller()
     {
         var principal = ClientPrincipal.Parse(Base64("{\"claims\":[{\"typ\":\"oid\",\"val\":\"" + ObjectId + "\"}]}"));
