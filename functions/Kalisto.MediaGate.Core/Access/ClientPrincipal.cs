@@ -112,91 +112,103 @@ public sealed class ClientPrincipal
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("claims", out var claims) || claims.ValueKind != JsonValueKind.Array
-                || OptionalString(root, "auth_typ") is not { } authType
-                || OptionalString(root, "name_typ") is not { } nameType
-                || OptionalString(root, "role_typ") is null)
+            try
+            {
+                return Read(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string that is no UTF-16 once unescaped (a lone surrogate, "\ud800"): read only then.
+                return null;
+            }
+        }
+    }
+
+    private static ClientPrincipal? Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("claims", out var claims) || claims.ValueKind != JsonValueKind.Array
+            || OptionalString(root, "auth_typ") is not { } authType
+            || OptionalString(root, "name_typ") is not { } nameType
+            || OptionalString(root, "role_typ") is null)
+        {
+            return null;
+        }
+
+        Guid? objectId = null;
+        string? name = null;
+        string? namedByType = null;
+        var groups = new HashSet<Guid>();
+        var appRoles = new HashSet<string>(StringComparer.Ordinal);
+        var groupsIncomplete = false;
+        foreach (var claim in claims.EnumerateArray())
+        {
+            if (claim.ValueKind != JsonValueKind.Object
+                || !claim.TryGetProperty("typ", out var typElement) || typElement.ValueKind != JsonValueKind.String
+                || !claim.TryGetProperty("val", out var valElement))
             {
                 return null;
             }
 
-            Guid? objectId = null;
-            string? name = null;
-            string? namedByType = null;
-            var groups = new HashSet<Guid>();
-            var appRoles = new HashSet<string>(StringComparer.Ordinal);
-            var groupsIncomplete = false;
-            foreach (var claim in claims.EnumerateArray())
+            var typ = typElement.GetString()!;
+            if (OverageClaims.Contains(typ, StringComparer.Ordinal))
             {
-                if (claim.ValueKind != JsonValueKind.Object
-                    || !claim.TryGetProperty("typ", out var typElement) || typElement.ValueKind != JsonValueKind.String
-                    || !claim.TryGetProperty("val", out var valElement))
+                groupsIncomplete = true;
+                continue;
+            }
+
+            if (valElement.ValueKind != JsonValueKind.String)
+            {
+                // A claim access reads must be text; one it does not read (a number, say) is left alone.
+                if (IsRead(typ, nameType))
                 {
                     return null;
                 }
 
-                var typ = typElement.GetString()!;
-                if (OverageClaims.Contains(typ, StringComparer.Ordinal))
-                {
-                    groupsIncomplete = true;
-                    continue;
-                }
+                continue;
+            }
 
-                if (valElement.ValueKind != JsonValueKind.String)
-                {
-                    // A claim access reads must be text; one it does not read (a number, say) is left alone.
-                    if (IsRead(typ, nameType))
+            var val = valElement.GetString()!.Trim();
+            switch (typ)
+            {
+                case ObjectIdClaim or ShortObjectIdClaim:
+                    if (!Guid.TryParseExact(val, "D", out var oid) || oid == Guid.Empty || (objectId is { } seen && seen != oid))
                     {
                         return null;
                     }
 
-                    continue;
-                }
+                    objectId = oid;
+                    break;
+                case GroupsClaim:
+                    if (Guid.TryParseExact(val, "D", out var group))
+                    {
+                        groups.Add(group);
+                    }
 
-                var val = valElement.GetString()!.Trim();
-                switch (typ)
-                {
-                    case ObjectIdClaim or ShortObjectIdClaim:
-                        if (!Guid.TryParseExact(val, "D", out var oid) || oid == Guid.Empty || (objectId is { } seen && seen != oid))
-                        {
-                            return null;
-                        }
+                    break;
+                case RolesClaim or RoleUriClaim:
+                    if (val.Length > 0)
+                    {
+                        appRoles.Add(val);
+                    }
 
-                        objectId = oid;
-                        break;
-                    case GroupsClaim:
-                        if (Guid.TryParseExact(val, "D", out var group))
-                        {
-                            groups.Add(group);
-                        }
-
-                        break;
-                    case RolesClaim or RoleUriClaim:
-                        if (val.Length > 0)
-                        {
-                            appRoles.Add(val);
-                        }
-
-                        break;
-                    case NameClaim:
-                        name ??= DisplayName(val);
-                        break;
-                    default:
-                        break;
-                }
-
-                if (nameType.Length > 0 && typ == nameType)
-                {
-                    namedByType ??= DisplayName(val);
-                }
+                    break;
+                case NameClaim:
+                    name ??= DisplayName(val);
+                    break;
+                default:
+                    break;
             }
 
-            return objectId is { } id
-                ? new ClientPrincipal(authType, id, name ?? namedByType, groups, appRoles, groupsIncomplete)
-                : null;
+            if (nameType.Length > 0 && typ == nameType)
+            {
+                namedByType ??= DisplayName(val);
+            }
         }
+
+        return objectId is { } id
+            ? new ClientPrincipal(authType, id, name ?? namedByType, groups, appRoles, groupsIncomplete)
+            : null;
     }
 
     private static bool IsRead(string typ, string nameType) =>

@@ -302,6 +302,42 @@ public sealed class ClientPrincipalTests
         Assert.Null(ClientPrincipal.Parse(Convert.ToBase64String([.. bytes])));
     }
 
+    [Theory]
+    [InlineData("name")]
+    [InlineData("groups")]
+    [InlineData("aud")]
+    public void An_escaped_lone_surrogate_is_no_caller_and_no_crash(string typ)
+    {
+        var json = "{\"claims\":[{\"typ\":\"oid\",\"val\":\"" + ObjectId + "\"},{\"typ\":\"" + typ + "\",\"val\":\"Anna \\ud800\"}]}";
+
+        Assert.Null(ClientPrincipal.Parse(Base64(json)));
+    }
+
+    [Fact]
+    public void A_damaged_header_never_throws()
+    {
+        var bytes = Convert.FromBase64String(EntraHeader);
+        var random = new Random(20261201);
+        var parsed = 0;
+        for (var i = 0; i < 5000; i++)
+        {
+            var damaged = (byte[])bytes.Clone();
+            for (var n = random.Next(1, 4); n > 0; n--)
+            {
+                damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+            }
+
+            var principal = ClientPrincipal.Parse(Convert.ToBase64String(damaged));
+            if (principal is not null)
+            {
+                parsed++;
+                Assert.NotEqual(Guid.Empty, principal.ObjectId);
+            }
+        }
+
+        Assert.InRange(parsed, 1, 4999);
+    }
+
     [Fact]
     public void A_user_in_two_hundred_groups_is_read()
     {
