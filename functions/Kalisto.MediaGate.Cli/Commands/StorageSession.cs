@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>
-/// MediaGate on a storage account for one command: wired by the same <c>AddMediaGateCore()</c>, <c>…Imaging()</c> and <c>…Storage()</c> as the
+/// MediaGate on a storage account for one command: wired by the same <c>AddMediaGateCore()</c>, <c>…Imaging()</c>, <c>…Storage()</c> and <c>…Web()</c> as the
 /// Functions app, with the connection given on the command line (<c>UseDevelopmentStorage=true</c> for
 /// Azurite). Containers, tables and queues are created when missing.
 /// </summary>
@@ -47,7 +47,7 @@ internal sealed class StorageSession : IAsyncDisposable
             sp.GetRequiredService<IConfiguration>().GetSection(StorageServiceCollectionExtensions.ConnectionName),
             sp.GetRequiredService<AzureComponentFactory>(),
             clients.Apply));
-        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage().AddMediaGateWeb();
         if (snapshotRegister)
         {
             services.AddSingleton<IConsentRegister>(sp => new SnapshotConsentRegister(sp.GetRequiredService<Storage.Tables.TableConsentRegister>()));
