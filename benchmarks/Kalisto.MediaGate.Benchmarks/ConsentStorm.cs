@@ -171,7 +171,7 @@ internal static class ConsentStorm
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MediaStorage"] = connection }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
             .AddSingleton(new MediaStorage(new BlobServiceClient(connection, blobs), new TableServiceClient(connection, tables), new QueueServiceClient(connection, queues), Options.Create(names)));
-        services.AddMediaGate();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
         return services.BuildServiceProvider();
     }
 

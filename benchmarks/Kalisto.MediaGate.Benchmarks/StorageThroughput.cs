@@ -78,7 +78,7 @@ internal static class StorageThroughput
             ["MediaGate:Storage:RedactQueue"] = $"redact-{id}",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddMediaGate();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
         services.AddSingleton<IConsentRegister>(sp => new SnapshotConsentRegister(sp.GetRequiredService<TableConsentRegister>()));
         await using var provider = services.BuildServiceProvider();
         var storage = provider.GetRequiredService<MediaStorage>();

@@ -43,6 +43,9 @@ internal sealed class CliConsole
     /// <summary>Called after each item (file, upload, re-screen) a command has finished: for progress, and for tests that stop a run midway.</summary>
     public Action? ItemDone { get; init; }
 
+    /// <summary>Configuration over the environment's (<c>MediaGate:*</c>), for tests that run the command line in process.</summary>
+    public IReadOnlyDictionary<string, string?>? Settings { get; init; }
+
     /// <summary>Whether the rich console writes to no terminal (a file, a pipe): then nothing is wrapped and headings are plain lines.</summary>
     public static bool IsUnwrapped(IAnsiConsole ansi) => ansi.Profile.Width >= UnwrappedWidth;
 

@@ -42,6 +42,7 @@ internal static class MediaGateCommandLine
             DownloadCommand.Create(console),
             ExpireCommand.Create(console),
             StatusCommand.Create(console),
+            ServeCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

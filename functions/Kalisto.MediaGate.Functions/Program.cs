@@ -22,6 +22,10 @@ if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_
         : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId)));
 }
 
-builder.Services.AddMediaGate();
+builder.Services
+    .AddMediaGateCore()
+    .AddMediaGateImaging()
+    .AddMediaGateStorage()
+    .AddMediaGateWeb();
 
 builder.Build().Run();

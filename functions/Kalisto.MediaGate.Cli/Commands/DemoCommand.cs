@@ -56,7 +56,13 @@ internal static class DemoCommand
         await File.WriteAllTextAsync(Path.Combine(folder, Marker), "Created by mediagate demo; safe to delete.\n", ct);
         DemoUploadSet.Write(uploads, csvPath);
 
-        var options = new ConsentOptions();
+        using var services = OfflineServices.Create(console, "demo");
+        if (services is null)
+        {
+            return MediaGateCommandLine.UsageError;
+        }
+
+        var options = services.Consent;
         var records = ConsentFile.Load(csvPath, options, console, "demo")?.Records
             ?? throw new InvalidOperationException("The demo register does not parse.");
         var register = new InMemoryConsentRegister();
@@ -64,7 +70,7 @@ internal static class DemoCommand
         Directory.CreateDirectory(screened);
         var date = DemoUploadSet.ScreeningDate;
         console.Ansi.MarkupLine($"Screening the demo uploads of two schools as on [bold]{date:yyyy-MM-dd}[/]…");
-        var decisions = await new OfflineScreening(register, options, console)
+        var decisions = await new OfflineScreening(register, services, console)
             .RunAsync(uploads, screened, ScreenCommand.Moment(date, options), json: false, ct);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("item", "outcome", "channels", "reasons");

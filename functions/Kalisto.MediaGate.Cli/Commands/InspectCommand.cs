@@ -107,7 +107,13 @@ internal static class InspectCommand
                 return MediaGateCommandLine.UsageError;
             }
 
-            var options = new ConsentOptions();
+            using var services = OfflineServices.Create(console, "inspect");
+            if (services is null)
+            {
+                return MediaGateCommandLine.UsageError;
+            }
+
+            var options = services.Consent;
             if (ConsentFile.Load(csv, options, console, "inspect")?.Records is not { } records)
             {
                 return MediaGateCommandLine.UsageError;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Kalisto.MediaGate.Consent;
-using Kalisto.MediaGate.Storage.Api;
 using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.Extensions.Options;
 
 namespace Kalisto.MediaGate.Cli.Commands;

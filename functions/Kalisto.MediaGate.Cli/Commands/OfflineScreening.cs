@@ -1,9 +1,6 @@
 using System.Globalization;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
-using Kalisto.MediaGate.Imaging.Publishing;
-using Kalisto.MediaGate.Imaging.Redaction;
-using Kalisto.MediaGate.Imaging.Stripping;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Tags;
@@ -15,14 +12,14 @@ namespace Kalisto.MediaGate.Cli.Commands;
 /// Screens a folder against a register into an output folder: <c>approved/</c>, <c>quarantine/</c>
 /// and <c>decisions.jsonl</c>. The input is only read.
 /// </summary>
-internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions consentOptions, CliConsole console)
+internal sealed class OfflineScreening(IConsentRegister register, OfflineServices services, CliConsole console)
 {
-    private readonly IMetadataStripper _stripper = new MetadataStripper();
-    private readonly IPublicationCheck _check = new PublicationCheck();
+    private readonly IMetadataStripper _stripper = services.Get<IMetadataStripper>();
+    private readonly IPublicationCheck _check = services.Get<IPublicationCheck>();
 
     // The register does not change during a run: one search per school.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IdentifierSearch>>> _searches = new(StringComparer.Ordinal);
-    private readonly IImageRedactor _redactor = new ImageRedactor();
+    private readonly IImageRedactor _redactor = services.Get<IImageRedactor>();
 
     public const string DecisionsFile = "decisions.jsonl";
 
@@ -36,9 +33,8 @@ internal sealed class OfflineScreening(IConsentRegister register, ConsentOptions
         var listing = InputFiles.List([root]);
         var files = listing.Files;
         Skipped = listing.Skipped;
-        // The safety net looks for the register's own subject-ID pattern.
-        var tagReader = new TagReader(Microsoft.Extensions.Options.Options.Create(new TagReaderOptions()), Microsoft.Extensions.Options.Options.Create(consentOptions));
-        var screener = new ItemScreener(tagReader, register, new DecisionRules(consentOptions), _redactor);
+        // The safety net looks for the register's own subject-ID pattern (the configured one).
+        var screener = new ItemScreener(services.Get<ITagReader>(), register, services.Get<DecisionRules>(), _redactor);
         var sorted = await ScreeningRun.RunAsync(files, Environment.ProcessorCount, json, "Screening", console, async (file, ct) =>
         {
             var relative = Path.GetRelativePath(root, file).Replace('\\', '/');

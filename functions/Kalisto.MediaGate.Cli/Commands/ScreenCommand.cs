@@ -115,7 +115,13 @@ internal static class ScreenCommand
             return Usage(console, $"the output folder is not empty: {output}");
         }
 
-        var options = new ConsentOptions();
+        using var services = OfflineServices.Create(console, "screen");
+        if (services is null)
+        {
+            return MediaGateCommandLine.UsageError;
+        }
+
+        var options = services.Consent;
         if (ConsentFile.Load(consentCsv, options, console, "screen") is not { } csv)
         {
             return MediaGateCommandLine.UsageError;
@@ -137,7 +143,7 @@ internal static class ScreenCommand
             return Usage(console, problem);
         }
 
-        var screening = new OfflineScreening(register, options, console);
+        var screening = new OfflineScreening(register, services, console);
         IReadOnlyList<DecisionLine> decisions;
         try
         {

@@ -4,9 +4,9 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
-using Kalisto.MediaGate.Storage.Api;
 using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Web.Api;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;

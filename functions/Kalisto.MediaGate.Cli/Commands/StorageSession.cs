@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>
-/// MediaGate on a storage account for one command: wired by the same <c>AddMediaGate()</c> as the
+/// MediaGate on a storage account for one command: wired by the same <c>AddMediaGateCore()</c>, <c>…Imaging()</c>, <c>…Storage()</c> and <c>…Web()</c> as the
 /// Functions app, with the connection given on the command line (<c>UseDevelopmentStorage=true</c> for
 /// Azurite). Containers, tables and queues are created when missing.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed class StorageSession : IAsyncDisposable
     public static async Task<StorageSession> OpenAsync(string connection, bool snapshotRegister, CancellationToken ct, TimeProvider? clock = null, StorageClientSettings? clients = null)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [MediaGateServiceCollectionExtensions.ConnectionName] = connection })
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageServiceCollectionExtensions.ConnectionName] = connection })
             .AddEnvironmentVariables()
             .Build();
         clients ??= StorageClientSettings.From(configuration);
@@ -42,12 +42,12 @@ internal sealed class StorageSession : IAsyncDisposable
             services.AddSingleton(clock);
         }
 
-        // Before AddMediaGate(), which adds the same connection with the SDK's defaults only when none is there.
+        // Before AddMediaGateStorage(), which adds the same connection with the SDK's defaults only when none is there.
         services.AddSingleton(sp => MediaStorageConnection.FromConfiguration(
-            sp.GetRequiredService<IConfiguration>().GetSection(MediaGateServiceCollectionExtensions.ConnectionName),
+            sp.GetRequiredService<IConfiguration>().GetSection(StorageServiceCollectionExtensions.ConnectionName),
             sp.GetRequiredService<AzureComponentFactory>(),
             clients.Apply));
-        services.AddMediaGate();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage().AddMediaGateWeb();
         if (snapshotRegister)
         {
             services.AddSingleton<IConsentRegister>(sp => new SnapshotConsentRegister(sp.GetRequiredService<Storage.Tables.TableConsentRegister>()));

@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -11,12 +11,12 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class ExportAudit(SchoolApi api)
 {
     [Function(nameof(ExportAudit))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "schools/{school}/audit")] HttpRequest request,
         string school,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return api.ExportAuditAsync(school, request.Query["from"], request.Query["to"], cancellationToken).ToHttpResultAsync();
+        return await api.ExportAuditAsync(school, request.Query["from"], request.Query["to"], cancellationToken);
     }
 }

@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -8,13 +8,13 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class GetConsent(SchoolApi api)
 {
     [Function(nameof(GetConsent))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "schools/{school}/consent/{subjectId}")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return api.GetConsentAsync(school, subjectId, cancellationToken).ToHttpResultAsync();
+        return await api.GetConsentAsync(school, subjectId, cancellationToken);
     }
 }

@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -10,9 +10,9 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class ImportConsent(SchoolApi api)
 {
     [Function(nameof(ImportConsent))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "schools/{school}/consent/import")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
-        api.ImportConsentAsync(school, request.ToApiRequest(), cancellationToken).ToHttpResultAsync();
+        await api.ImportConsentAsync(school, request, cancellationToken);
 }

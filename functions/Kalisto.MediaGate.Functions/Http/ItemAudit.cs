@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -8,13 +8,13 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class ItemAudit(SchoolApi api)
 {
     [Function(nameof(ItemAudit))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "schools/{school}/items/{itemKey}/audit")] HttpRequest request,
         string school,
         string itemKey,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return api.ItemAuditAsync(school, itemKey, cancellationToken).ToHttpResultAsync();
+        return await api.ItemAuditAsync(school, itemKey, cancellationToken);
     }
 }

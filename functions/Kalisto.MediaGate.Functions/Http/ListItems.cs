@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -11,12 +11,12 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class ListItems(SchoolApi api)
 {
     [Function(nameof(ListItems))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "schools/{school}/items")] HttpRequest request,
         string school,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return api.ListItemsAsync(school, request.Query["state"], cancellationToken).ToHttpResultAsync();
+        return await api.ListItemsAsync(school, request.Query["state"], cancellationToken);
     }
 }

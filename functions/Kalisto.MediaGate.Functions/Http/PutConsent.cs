@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -11,10 +11,10 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class PutConsent(SchoolApi api)
 {
     [Function(nameof(PutConsent))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "schools/{school}/consent/{subjectId}")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken) =>
-        api.PutConsentAsync(school, subjectId, request.ToApiRequest(), cancellationToken).ToHttpResultAsync();
+        await api.PutConsentAsync(school, subjectId, request, cancellationToken);
 }

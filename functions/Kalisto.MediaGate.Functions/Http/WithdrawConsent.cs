@@ -1,4 +1,4 @@
-using Kalisto.MediaGate.Storage.Api;
+using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -11,10 +11,10 @@ namespace Kalisto.MediaGate.Functions.Http;
 public sealed class WithdrawConsent(SchoolApi api)
 {
     [Function(nameof(WithdrawConsent))]
-    public Task<IResult> RunAsync(
+    public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "schools/{school}/consent/{subjectId}/withdraw")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken) =>
-        api.WithdrawConsentAsync(school, subjectId, request.ToApiRequest(), cancellationToken).ToHttpResultAsync();
+        await api.WithdrawConsentAsync(school, subjectId, request, cancellationToken);
 }

@@ -41,6 +41,37 @@ public sealed class ScreenCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_configured_subject_id_pattern_applies_to_the_register_of_an_offline_screen()
+    {
+        SetUp();
+
+        var configured = CommandLineRun.WithSettings(
+            new Dictionary<string, string?> { ["MediaGate:Consent:SubjectIdPattern"] = @"^LL-\d{4}$" },
+            "screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+        var unconfigured = CommandLineRun.Of("screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+
+        // MW-2001 is a subject ID by default, not by the configured pattern: the register is refused, nothing is screened.
+        Assert.Equal(2, configured.ExitCode);
+        Assert.Contains("MW-2001", configured.Error, StringComparison.Ordinal);
+        Assert.Contains(@"^LL-\d{4}$", configured.Error, StringComparison.Ordinal);
+        Assert.Equal(0, unconfigured.ExitCode);
+    }
+
+    [Fact]
+    public void An_invalid_configured_subject_id_pattern_is_a_usage_error_of_an_offline_screen()
+    {
+        SetUp();
+
+        var run = CommandLineRun.WithSettings(
+            new Dictionary<string, string?> { ["MediaGate:Consent:SubjectIdPattern"] = "(" },
+            "screen", Input, "--consent", CsvPath, "--out", Output, "--now", "2026-11-27");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the configuration is not valid", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Output, "approved")));
+    }
+
+    [Fact]
     public void Folder_is_screened_into_approved_and_quarantine_with_sorted_decisions()
     {
         SetUp();

@@ -9,7 +9,12 @@ internal sealed record CommandLineRun(int ExitCode, string Out, string Error, st
     public static CommandLineRun Of(params string[] args) => Of(CancellationToken.None, null, args);
 
     /// <summary>Runs with a token that stands for Ctrl+C, and <paramref name="itemDone"/> called after each item the command finishes.</summary>
-    public static CommandLineRun Of(CancellationToken cancellation, Action? itemDone, params string[] args)
+    public static CommandLineRun Of(CancellationToken cancellation, Action? itemDone, params string[] args) => Run(cancellation, itemDone, null, args);
+
+    /// <summary>Runs with <paramref name="settings"/> over the environment's configuration, as <c>MediaGate__…</c> variables would set them.</summary>
+    public static CommandLineRun WithSettings(IReadOnlyDictionary<string, string?> settings, params string[] args) => Run(CancellationToken.None, null, settings, args);
+
+    private static CommandLineRun Run(CancellationToken cancellation, Action? itemDone, IReadOnlyDictionary<string, string?>? settings, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -22,7 +27,7 @@ internal sealed record CommandLineRun(int ExitCode, string Out, string Error, st
             Out = new AnsiConsoleOutput(console),
         });
         ansi.Profile.Width = 200;
-        var exit = MediaGateCommandLine.RunAsync(args, new CliConsole(ansi, output, error) { ItemDone = itemDone }, cancellation).GetAwaiter().GetResult();
+        var exit = MediaGateCommandLine.RunAsync(args, new CliConsole(ansi, output, error) { ItemDone = itemDone, Settings = settings }, cancellation).GetAwaiter().GetResult();
         return new CommandLineRun(exit, output.ToString(), error.ToString(), console.ToString());
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 namespace Kalisto.MediaGate.Tests.Support;
 
 /// <summary>
-/// The Functions app's services, wired as <c>Program.cs</c> wires them (<c>AddMediaGate()</c> on the host's
+/// The Functions app's services, wired as <c>Program.cs</c> wires them (<c>AddMediaGateCore()</c>, <c>…Imaging()</c>, <c>…Storage()</c>, <c>…Web()</c> on the host's
 /// configuration), against Azurite, started so options are validated; function classes are activated
 /// from it as the worker activates them.
 /// </summary>
@@ -51,7 +51,7 @@ internal sealed class FunctionsHost : IAsyncDisposable
             builder.Services.AddSingleton(clock);
         }
 
-        builder.Services.AddMediaGate();
+        builder.Services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage().AddMediaGateWeb();
         var host = builder.Build();
         try
         {

@@ -35,7 +35,7 @@ public sealed class OptionsBindingTests
     {
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        services.AddMediaGate();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
         return services.BuildServiceProvider().GetRequiredService<IOptions<ConsentOptions>>();
     }
 }

@@ -11,7 +11,7 @@ public sealed class PublicationServicesTests
     public void The_publication_check_is_one_instance_for_the_process()
     {
         var services = new ServiceCollection().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddMediaGate();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
         using var provider = services.BuildServiceProvider();
 
         var check = provider.GetRequiredService<IPublicationCheck>();

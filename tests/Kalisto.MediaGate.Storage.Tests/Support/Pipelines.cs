@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Kalisto.MediaGate.Tests.Support;
 
-/// <summary>MediaGate wired by <c>AddMediaGate</c>, as the Functions app and the command line wire it, on a test's storage.</summary>
+/// <summary>MediaGate wired by <c>AddMediaGateCore</c>, <c>…Imaging</c> and <c>…Storage</c>, as the Functions app and the command line wire it, on a test's storage.</summary>
 internal static class Pipelines
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
@@ -27,7 +27,7 @@ internal static class Pipelines
             .AddLogging()
             .AddSingleton(storage)
             .AddSingleton(clock ?? new FixedClock(Now));
-        services.AddMediaGate();
+        services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

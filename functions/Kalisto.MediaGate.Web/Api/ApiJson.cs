@@ -6,26 +6,41 @@ using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage.Tables;
 
-namespace Kalisto.MediaGate.Storage.Api;
+namespace Kalisto.MediaGate.Web.Api;
 
 /// <summary>
 /// The API's JSON: snake_case names, as the register's CSV columns and the audit CSV have them; dates
-/// yyyy-MM-dd, moments yyyy-MM-ddTHH:mm:ssZ; absent optional values left out.
+/// yyyy-MM-dd, moments yyyy-MM-ddTHH:mm:ssZ; absent optional values left out. Request bodies are bound
+/// strictly: a member the request record does not have, a member given twice, or a number in a string is refused.
 /// </summary>
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = CreateOptions();
+    /// <summary>The answers' JSON, as the hosts' <c>JsonOptions</c> are configured (<see cref="Configure"/>).</summary>
+    public static readonly JsonSerializerOptions Options = ReadOnly(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    /// <summary>How request bodies are bound.</summary>
+    public static readonly JsonSerializerOptions Requests = ReadOnly(new JsonSerializerOptions(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)))
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+        NumberHandling = JsonNumberHandling.Strict,
+        RespectNullableAnnotations = true,
+    });
+
+    /// <summary>Sets the API's naming and null handling on <paramref name="options"/> (ASP.NET Core's <c>JsonOptions</c>).</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        return options;
+    }
 
     internal static string Moment(DateTimeOffset moment) =>
         moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static JsonSerializerOptions CreateOptions()
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -1,10 +1,12 @@
 using System.Text;
-using Kalisto.MediaGate.Storage.Api;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;
+using Kalisto.MediaGate.Web.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Kalisto.MediaGate.Storage.Tests.Api;
+namespace Kalisto.MediaGate.Web.Tests.Api;
 
 /// <summary>A write through the API racing a withdrawal: the withdrawal stands, the write is a 409 and changes nothing.</summary>
 [Collection(AzuriteCollection.Name)]
@@ -37,10 +39,10 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
             return false;
         });
 
-        var answer = await services.GetRequiredService<SchoolApi>().PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("{", start, StringComparison.Ordinal)), CancellationToken.None);
+        var answer = await Api(services).PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("{", start, StringComparison.Ordinal)), CancellationToken.None);
 
         fault.FailWhen(null);
-        Assert.Equal(409, Assert.IsType<ApiResult.Problem>(answer).Status);
+        Assert.Equal(409, Assert.IsType<ProblemHttpResult>(answer.Result).StatusCode);
         var stored = await elsewhere.GetAsync("de-wilg", "LL-1001", CancellationToken.None);
         Assert.Equal((2L, new DateOnly(2026, 11, 27)), (stored!.Version, stored.WithdrawnOn!.Value));
         Assert.Equal("form-LL-1001", stored.Evidence);
@@ -53,12 +55,12 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
         var storage = await azurite.NewStorageAsync();
         await using var services = Pipelines.Create(storage);
         await Pipelines.ImportPeopleAsync(services);
-        var api = services.GetRequiredService<SchoolApi>();
+        var api = Api(services);
         await api.WithdrawConsentAsync("de-wilg", "LL-1001", Json("""{"withdrawn_on": "2026-11-20"}"""), CancellationToken.None);
 
         var answer = await api.PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("form-2026-002", "form-LL-1001", StringComparison.Ordinal)), CancellationToken.None);
 
-        var record = Assert.IsType<ConsentResource>(Assert.IsType<ApiResult.Json>(answer).Body);
+        var record = Assert.IsType<Ok<ConsentResource>>(answer.Result).Value!;
         Assert.Equal(("2026-11-20", 3L), (record.WithdrawnOn, record.Version));
         Assert.Equal(["website"], record.Channels);
         var warning = Assert.Single(record.Warnings!);
@@ -66,5 +68,13 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
         Assert.StartsWith("LL-1001 stays withdrawn since 2026-11-20", warning.Message, StringComparison.Ordinal);
     }
 
-    private static ApiRequest Json(string body) => new(new MemoryStream(Encoding.UTF8.GetBytes(body)), "application/json");
+    private static SchoolApi Api(IServiceProvider services) => ActivatorUtilities.CreateInstance<SchoolApi>(services);
+
+    private static HttpRequest Json(string body)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        context.Request.ContentType = "application/json";
+        return context.Request;
+    }
 }

@@ -1,0 +1,375 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Azure;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Lifecycle;
+using Kalisto.MediaGate.Storage.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+
+namespace Kalisto.MediaGate.Web.Api;
+
+/// <summary>
+/// The HTTP API of one school (README "HTTP API"): its consent register, its review list and its audit trail,
+/// the same handlers whichever host serves them (the Functions app's HTTP triggers, <c>mediagate serve</c>).
+/// Checks every input and answers bad input with RFC 9457 problem details, never an exception; register
+/// changes go through <see cref="ConsentChanges"/> (history kept, re-screens queued). Storage errors propagate.
+/// Logs school, subject IDs and counts, never display names.
+/// </summary>
+public sealed partial class SchoolApi(
+    TableConsentRegister register,
+    ConsentChanges changes,
+    ItemCatalog catalog,
+    AuditExport audit,
+    ConsentOptions options,
+    ILogger<SchoolApi> logger)
+{
+    /// <summary>The largest JSON body read (a consent record is well under 1 KiB).</summary>
+    public const int MaxJsonBytes = 64 * 1024;
+
+    /// <summary>The largest CSV body read (a school's register of thousands of rows is well under 1 MiB).</summary>
+    public const int MaxCsvBytes = 16 * 1024 * 1024;
+
+    /// <summary>The header App Service Authentication sets to the signed-in caller (and strips from what clients send).</summary>
+    public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
+
+    /// <summary>The item states a listing can ask for; the review list is <c>quarantined</c>.</summary>
+    public static readonly IReadOnlyList<string> States = ["approved", "quarantined", "redacted", "screening"];
+
+    private const string Invalid = "The request is not valid.";
+
+    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> GetConsentAsync(string school, string subjectId, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var (code, subject) = (School(school, errors), Subject(subjectId, errors));
+        if (errors.Any)
+        {
+            return Refused("GetConsent", errors, "The address names no valid school and subject.");
+        }
+
+        var record = await register.GetAsync(code, subject, cancellationToken);
+        return record is null ? NoRecord(code, subject) : TypedResults.Ok(ConsentResource.From(record));
+    }
+
+    /// <summary>Adds or replaces the whole record (as a CSV row does), validated with the CSV import's rules.</summary>
+    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> PutConsentAsync(string school, string subjectId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new ApiErrors();
+        var (code, subject) = (School(school, errors), Subject(subjectId, errors));
+        if (errors.Any)
+        {
+            return Refused("PutConsent", errors, "The address names no valid school and subject.");
+        }
+
+        var (body, problem) = await RequestBody.ReadJsonAsync<ConsentRequest>(request, MaxJsonBytes, required: true, errors, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var fields = body?.Fields(code, subject, errors);
+        var record = errors.Any || fields is null ? null : ConsentFields.Parse(fields, options, errors.Add);
+        if (record is null)
+        {
+            return Refused("PutConsent", errors, body is null ? RequestBody.Unreadable : "The consent record is not valid; nothing was changed.");
+        }
+
+        ConsentWrite write;
+        try
+        {
+            // One conditional operation: If-Match on the row whose version matched (or on the row read).
+            write = await changes.PutAsync(record, body!.Version, ChangedBy(request), cancellationToken);
+        }
+        catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
+        {
+            return ChangedMeanwhile();
+        }
+
+        if (write.Outcome == ConsentWriteOutcome.StaleVersion)
+        {
+            return TypedResults.Problem(
+                write.Record is not { } current
+                    ? $"{code} has no consent record for {subject}, so there is no version {body.Version} to replace."
+                    : $"The record is at version {current.Version}, not {body.Version}: read it again and decide on the change; nothing was changed.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The record has changed");
+        }
+
+        var stored = write.Record!;
+        LogConsentWritten(code, subject, stored.Version);
+        return TypedResults.Ok(ConsentResource.From(stored, write.Warning));
+    }
+
+    /// <summary>Withdraws a consent from <c>withdrawn_on</c> in the body, or from today when there is no body.</summary>
+    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> WithdrawConsentAsync(string school, string subjectId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new ApiErrors();
+        var (code, subject) = (School(school, errors), Subject(subjectId, errors));
+        if (errors.Any)
+        {
+            return Refused("WithdrawConsent", errors, "The address names no valid school and subject.");
+        }
+
+        var (body, problem) = await RequestBody.ReadJsonAsync<WithdrawalRequest>(request, MaxJsonBytes, required: false, errors, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var unreadable = errors.Any;
+        var on = body?.WithdrawnOn is { } text ? ConsentFields.Date(text.Trim(), "withdrawn_on", required: false, errors.Add) : null;
+        if (errors.Any)
+        {
+            return Refused("WithdrawConsent", errors, unreadable ? RequestBody.Unreadable : "The withdrawal is not valid; nothing was changed.");
+        }
+
+        ConsentWrite write;
+        try
+        {
+            write = await changes.WithdrawAsync(code, subject, on, ChangedBy(request), cancellationToken);
+        }
+        catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
+        {
+            return ChangedMeanwhile();
+        }
+
+        if (write is { Outcome: ConsentWriteOutcome.BeforeValidFrom, Record: { } started })
+        {
+            errors.Add("withdrawn_on", $"{ConsentFields.Format(on!.Value)} is before valid_from {ConsentFields.Format(started.ValidFrom)} of the record; withdraw from that date or later");
+            return Refused("WithdrawConsent", errors, "The withdrawal is not valid; nothing was changed.");
+        }
+
+        // A repeated withdrawal answers the record as it stands: its earlier date, its version unchanged.
+        return write.Record is { } record ? TypedResults.Ok(ConsentResource.From(record)) : NoRecord(code, subject);
+    }
+
+    /// <summary>
+    /// Imports a CSV of the school's register (SPEC §4): all or nothing, every error with its line and field.
+    /// ',' or ';' between columns, UTF-8 or Windows-1252; the answer says which, and which columns it ignored.
+    /// </summary>
+    public async Task<Results<Ok<ImportResource>, ValidationProblem, ProblemHttpResult>> ImportConsentAsync(string school, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        if (errors.Any)
+        {
+            return Refused("ImportConsent", errors, "The address names no valid school.");
+        }
+
+        if (!RequestBody.IsUnlabelledOr(request, "text/csv"))
+        {
+            return RequestBody.UnsupportedMediaType("text/csv");
+        }
+
+        var bytes = await RequestBody.ReadAsync(request.Body, MaxCsvBytes, cancellationToken);
+        if (bytes is null)
+        {
+            return RequestBody.TooLarge(MaxCsvBytes);
+        }
+
+        var csv = ConsentCsv.Read(new MemoryStream(bytes, writable: false), options, code);
+        foreach (var error in csv.Errors)
+        {
+            errors.Add(error.Field is null ? $"line {error.Line}" : $"line {error.Line}, {error.Field}", error.Message);
+        }
+
+        if (!csv.IsValid)
+        {
+            return Refused("ImportConsent", errors, $"The CSV has {csv.Errors.Count} error(s); nothing was imported.");
+        }
+
+        ImportSummary summary;
+        try
+        {
+            summary = await changes.ImportAsync(csv.Records, ChangedBy(request), cancellationToken);
+        }
+        catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
+        {
+            return ChangedMeanwhile();
+        }
+
+        LogImported(code, summary.Added, summary.Changed, summary.Unchanged, summary.Warnings.Count);
+        return TypedResults.Ok(ImportResource.From(summary, csv));
+    }
+
+    /// <summary>The school's items in one state, by path; without a state the review list (quarantined).</summary>
+    public async Task<Results<Ok<List<ItemResource>>, ValidationProblem>> ListItemsAsync(string school, string? state, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var wanted = string.IsNullOrWhiteSpace(state) ? "quarantined" : state.Trim().ToLowerInvariant();
+        if (!States.Contains(wanted))
+        {
+            errors.Add("state", $"'{Shown(state)}' is not a state; expected {string.Join(", ", States)}");
+        }
+
+        if (errors.Any)
+        {
+            return Refused("ListItems", errors, "The listing cannot be made.");
+        }
+
+        var items = await catalog.ListAsync(code, cancellationToken);
+        return TypedResults.Ok(items.Where(i => i.StateName == wanted).Select(ItemResource.From).ToList());
+    }
+
+    /// <summary>Every decision about one item, oldest first.</summary>
+    public async Task<Results<Ok<ItemAuditResource>, ValidationProblem, ProblemHttpResult>> ItemAuditAsync(string school, string itemKey, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var key = (itemKey ?? string.Empty).Trim().ToLowerInvariant();
+        if (!ItemKeyPattern().IsMatch(key))
+        {
+            errors.Add("item_key", $"'{Shown(itemKey)}' is not an item key (32 hexadecimal digits, the item_key of a listing)");
+        }
+
+        if (errors.Any)
+        {
+            return Refused("ItemAudit", errors, "The address names no valid school and item.");
+        }
+
+        var item = (await catalog.GetAsync(code, key, cancellationToken))?.State;
+        if (item is null)
+        {
+            return NotFound($"{code} has no item {key}.");
+        }
+
+        var trail = await catalog.TrailAsync(code, key, cancellationToken);
+        return TypedResults.Ok(new ItemAuditResource(item.Key, item.Location, item.StateName, [.. trail.Select(DecisionResource.From)]));
+    }
+
+    /// <summary>
+    /// The school's decisions from the start of <paramref name="from"/> to the end of <paramref name="to"/>
+    /// (days in the configured time zone) as the audit CSV.
+    /// </summary>
+    public async Task<Results<FileContentHttpResult, ValidationProblem>> ExportAuditAsync(string school, string? from, string? to, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var first = ConsentFields.Date(from?.Trim() ?? string.Empty, "from", required: true, errors.Add);
+        var last = ConsentFields.Date(to?.Trim() ?? string.Empty, "to", required: true, errors.Add);
+        if (first is { } f && last is { } l && l < f)
+        {
+            errors.Add("to", $"{ConsentFields.Format(l)} is before from {ConsentFields.Format(f)}");
+        }
+
+        if (errors.Any)
+        {
+            return Refused("ExportAudit", errors, "The period is not valid; give from and to as yyyy-MM-dd, to inclusive.");
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var count = await audit.WriteAsync(text, StartOfDay(first!.Value, zone), StartOfDay(last!.Value.AddDays(1), zone), code, cancellationToken);
+        LogAuditExported(code, first.Value, last.Value, count);
+        return TypedResults.File(
+            new UTF8Encoding(false).GetBytes(text.ToString()),
+            "text/csv; charset=utf-8",
+            $"audit-{code}-{ConsentFields.Format(first.Value)}-{ConsentFields.Format(last.Value)}.csv");
+    }
+
+    /// <summary>The first moment of a day in <paramref name="zone"/> (after a clock change at midnight, the first that exists).</summary>
+    internal static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+
+    private string School(string? value, ApiErrors errors)
+    {
+        var code = ConsentFields.NormaliseSchool(value);
+        if (!ConsentFields.IsSchoolCode(code))
+        {
+            errors.Add("school", $"'{Shown(value)}' is not a school code (lower-case letters, digits and '-')");
+        }
+
+        return code;
+    }
+
+    private string Subject(string? value, ApiErrors errors)
+    {
+        var subject = (value ?? string.Empty).Trim().ToUpperInvariant();
+        if (!options.SubjectIdRegex().IsMatch(subject))
+        {
+            errors.Add("subject_id", $"'{Shown(value)}' does not match the subject ID pattern {options.SubjectIdPattern}");
+        }
+
+        return subject;
+    }
+
+    /// <summary>Who changed the register, for its history: the signed-in caller when authentication is in front.</summary>
+    private static string ChangedBy(HttpRequest request) =>
+        request.Headers[PrincipalHeader].ToString().Trim() is { Length: > 0 } principal
+            ? $"api ({(principal.Length > 256 ? principal[..256] : principal)})"
+            : "api (function key)";
+
+    private ValidationProblem Refused(string operation, ApiErrors errors, string detail)
+    {
+        LogRefused(operation, errors.Count);
+        return errors.Result(Invalid, detail);
+    }
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ProblemHttpResult NoRecord(string school, string subject) => NotFound($"{school} has no consent record for {subject}.");
+
+    private static ProblemHttpResult ChangedMeanwhile() =>
+        TypedResults.Problem(
+            "The record was changed by someone else at the same time; nothing of this request was written. Try again.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "The record has changed");
+
+    /// <summary>Input echoed in a message, cut short.</summary>
+    internal static string Shown(string? value) => value is null ? string.Empty : value.Length > 64 ? value[..64] + "…" : value;
+
+    [GeneratedRegex("^[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ItemKeyPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {School} {SubjectId} written through the API, now version {Version}")]
+    private partial void LogConsentWritten(string school, string subjectId, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consent import for {School} through the API: {Added} added, {Changed} changed, {Unchanged} unchanged, {Warnings} withdrawal(s) kept")]
+    private partial void LogImported(string school, int added, int changed, int unchanged, int warnings);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {School} from {From} to {To} exported: {Decisions} decision(s)")]
+    private partial void LogAuditExported(string school, DateOnly from, DateOnly to, int decisions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Operation} refused: {Errors} validation error(s)")]
+    private partial void LogRefused(string operation, int errors);
+}
+
+/// <summary>Validation errors by field (or CSV line and field), in the order found.</summary>
+internal sealed class ApiErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public int Count => _errors.Values.Sum(m => m.Count);
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+        {
+            _errors[field] = messages = [];
+        }
+
+        messages.Add(message);
+    }
+
+    /// <summary>Validation problem details (status 400) with every error found.</summary>
+    public ValidationProblem Result(string title, string detail) =>
+        TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), detail, title: title);
+}
