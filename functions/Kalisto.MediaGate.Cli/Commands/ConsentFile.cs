@@ -9,11 +9,7 @@ internal static class ConsentFile
     /// <summary>The file read (valid: its records, format and notes), or null after printing its errors to standard error.</summary>
     public static ConsentCsvResult? Load(string path, ConsentOptions options, CliConsole console, string command)
     {
-        ConsentCsvResult csv;
-        using (var stream = File.OpenRead(path))
-        {
-            csv = ConsentCsv.Read(stream, options);
-        }
+        var csv = ConsentCsv.Read(File.ReadAllBytes(path), options);
 
         if (csv.IsValid)
         {

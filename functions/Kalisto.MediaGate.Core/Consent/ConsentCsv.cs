@@ -67,13 +67,15 @@ public static class ConsentCsv
     public static ConsentCsvResult Read(Stream csv, ConsentOptions options, string? school = null)
     {
         ArgumentNullException.ThrowIfNull(csv);
-        byte[] bytes;
-        using (var buffer = new MemoryStream())
-        {
-            csv.CopyTo(buffer);
-            bytes = buffer.ToArray();
-        }
+        using var buffer = new MemoryStream();
+        csv.CopyTo(buffer);
+        return Read(buffer.ToArray(), options, school);
+    }
 
+    /// <summary>Reads a CSV already held as bytes (a request body, a file read whole); as <see cref="Read(Stream, ConsentOptions, string?)"/>.</summary>
+    public static ConsentCsvResult Read(byte[] bytes, ConsentOptions options, string? school = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         var (text, encoding, error) = Decode(bytes);
         return error is not null ? new ConsentCsvResult([], [error]) : ReadText(text!, encoding, options, school);
     }

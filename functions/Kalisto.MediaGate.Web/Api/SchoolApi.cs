@@ -172,7 +172,7 @@ public sealed partial class SchoolApi(
             return RequestBody.TooLarge(MaxCsvBytes);
         }
 
-        var csv = ConsentCsv.Read(new MemoryStream(bytes, writable: false), options, code);
+        var csv = ConsentCsv.Read(bytes, options, code);
         foreach (var error in csv.Errors)
         {
             errors.Add(error.Field is null ? $"line {error.Line}" : $"line {error.Line}, {error.Field}", error.Message);
