@@ -51,6 +51,13 @@ public sealed class FunctionsMetadataTests
         Assert.True(hostJson.RootElement.GetProperty("extensions").TryGetProperty("queues", out _));
     }
 
+    /// <summary>Every function of the metadata with its bindings.</summary>
+    internal static IReadOnlyList<(string Name, IReadOnlyList<JsonElement> Bindings)> Functions()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(BuildOutput(), "functions.metadata")));
+        return [.. metadata.RootElement.EnumerateArray().Select(f => (f.GetProperty("name").GetString()!, (IReadOnlyList<JsonElement>)[.. f.GetProperty("bindings").EnumerateArray().Select(b => b.Clone())]))];
+    }
+
     internal static JsonElement Binding(string function, string type)
     {
         using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(BuildOutput(), "functions.metadata")));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Kalisto.MediaGate.Web;
+using Kalisto.MediaGate.Web.Access;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,10 +15,12 @@ using Microsoft.Extensions.Logging;
 namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>
-/// <c>mediagate serve --storage CONN [--port P]</c>: the HTTP API of the Functions app (README "HTTP API"), the same
-/// handlers and routes (<c>/api/schools/{school}/…</c>), on Kestrel on this machine only (127.0.0.1), without
-/// function keys: for trying the API and building on it locally. Port 0 takes a free port; the address it listens
-/// on is printed. Runs until Ctrl+C (exit code 0).
+/// <c>mediagate serve --storage CONN [--port P] [--address A] [--dev-user ROLE@SCHOOL]</c>: the HTTP API of the Functions
+/// app (README "HTTP API"), the same handlers, routes (<c>/api/…</c>) and access checks, on Kestrel, with the development
+/// sign-in instead of App Service Authentication: every request is the <c>--dev-user</c>, or, without it, whoever chose a
+/// role and school on the sign-in page (<c>/.auth/login/dev</c>). Because anyone reaching it could sign in as anyone, it
+/// listens on this machine only (127.0.0.1 or ::1) and refuses any other address. Port 0 takes a free port; the address
+/// it listens on is printed. Runs until Ctrl+C (exit code 0).
 /// </summary>
 internal static class ServeCommand
 {
@@ -39,15 +42,54 @@ internal static class ServeCommand
                 result.AddError($"--port must be from 0 to {IPEndPoint.MaxPort}.");
             }
         });
-        var command = new Command("serve", "Serve the HTTP API on this machine (127.0.0.1) until Ctrl+C.") { storage, port };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetRequiredValue(storage), parsed.GetValue(port), console, ct));
+        var address = new Option<string>("--address")
+        {
+            Description = "The loopback address to listen on: 127.0.0.1 (default) or ::1. The development sign-in serves this machine only.",
+            DefaultValueFactory = _ => IPAddress.Loopback.ToString(),
+        };
+        address.Validators.Add(result =>
+        {
+            if (Loopback(result.GetValueOrDefault<string>()) is null)
+            {
+                result.AddError($"--address '{result.GetValueOrDefault<string>()}' is not this machine: serve signs people in with a development sign-in, so it listens on 127.0.0.1 or ::1 only.");
+            }
+        });
+        var devUser = new Option<string?>("--dev-user")
+        {
+            Description = "Every request is this user: ROLE@SCHOOL (teacher@de-wilg, privacy@*, admin). Without it, sign in on /.auth/login/dev.",
+        };
+        devUser.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && !DevelopmentUser.TryParse(text, out _, out var error))
+            {
+                result.AddError($"--dev-user: {error}.");
+            }
+        });
+        var command = new Command("serve", "Serve the HTTP API on this machine (127.0.0.1) with a development sign-in, until Ctrl+C.") { storage, port, address, devUser };
+        command.SetAction((parsed, ct) =>
+        {
+            DevelopmentUser.TryParse(parsed.GetValue(devUser), out var user);
+            return RunAsync(parsed.GetRequiredValue(storage), Loopback(parsed.GetValue(address))!, parsed.GetValue(port), user, console, ct);
+        });
         return command;
     }
 
-    private static Task<int> RunAsync(string connection, int port, CliConsole console, CancellationToken ct) =>
+    /// <summary>The loopback address a text names (an IP address, or <c>localhost</c> for 127.0.0.1); null for any other.</summary>
+    internal static IPAddress? Loopback(string? text)
+    {
+        var value = text?.Trim() ?? string.Empty;
+        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return IPAddress.TryParse(value.Trim('[', ']'), out var parsed) && IPAddress.IsLoopback(parsed) ? parsed : null;
+    }
+
+    private static Task<int> RunAsync(string connection, IPAddress address, int port, DevelopmentUser? user, CliConsole console, CancellationToken ct) =>
         StorageCommand.RunAsync("serve", connection, snapshotRegister: false, console, ct, async session =>
         {
-            await using var app = Build(session, port);
+            await using var app = Build(session, address, port, user);
             try
             {
                 await app.StartAsync(ct);
@@ -55,12 +97,15 @@ internal static class ServeCommand
             catch (IOException e)
             {
                 // Kestrel's "address already in use" and the like.
-                console.Error.WriteLine($"mediagate serve: cannot listen on 127.0.0.1:{port} ({e.Message}); choose another --port.");
+                console.Error.WriteLine($"mediagate serve: cannot listen on {address}:{port} ({e.Message}); choose another --port.");
                 return MediaGateCommandLine.UsageError;
             }
 
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            console.Out.WriteLine($"mediagate serve: listening on {address}{MediaGateApi.Prefix.Replace("{school}", "<school>", StringComparison.Ordinal)}/… (Ctrl+C stops)");
+            var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            console.Out.WriteLine($"mediagate serve: listening on {listening}{MediaGateApi.Prefix.Replace("{school}", "<school>", StringComparison.Ordinal)}/… (Ctrl+C stops)");
+            console.Out.WriteLine(user is null
+                ? $"mediagate serve: sign in on {listening}{DevelopmentSignInDefaults.SignInPath} (development sign-in, this machine only)."
+                : $"mediagate serve: every request is {user} (--dev-user).");
             console.Out.Flush();
             try
             {
@@ -80,19 +125,21 @@ internal static class ServeCommand
     /// A web host of the API on the session's services: the same <see cref="SchoolApi"/> (so the same register, options
     /// and storage as every other command) and the web layer's JSON. Only warnings and errors are logged, to stderr.
     /// </summary>
-    private static WebApplication Build(StorageSession session, int port)
+    private static WebApplication Build(StorageSession session, IPAddress address, int port, DevelopmentUser? user)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        // Explicit: ASPNETCORE_URLS and --urls never widen what serve listens on.
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, port));
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning)
             .AddSimpleConsole().AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(session.Get<SchoolApi>());
-        builder.Services.AddMediaGateWeb();
+        builder.Services.AddMediaGateWeb().AddMediaGateDevelopmentSignIn(user);
         // The command line stops the host (Ctrl+C cancels the command), not the host's own signal handling.
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         var app = builder.Build();
         app.MapMediaGateApi();
+        app.MapDevelopmentSignIn();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Kalisto.MediaGate.Web;
+using Kalisto.MediaGate.Web.Access;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -5,18 +7,18 @@ using Microsoft.Azure.Functions.Worker;
 namespace Kalisto.MediaGate.Functions.Http;
 
 /// <summary>
-/// <c>GET schools/{school}/audit?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: the school's decisions in those days
-/// (<c>to</c> inclusive, in the schools' time zone) as CSV, for the privacy officer.
+/// <c>GET schools/{school}/audit?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: the school's decisions in those days as CSV (privacy). Anonymous to the Functions host: who may is the
+/// app's own check (<see cref="ApiAccess"/>, the signed-in user of App Service Authentication), not a function key.
 /// </summary>
-public sealed class ExportAudit(SchoolApi api)
+public sealed class ExportAudit(ApiAccess access, SchoolApi api)
 {
     [Function(nameof(ExportAudit))]
-    public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "schools/{school}/audit")] HttpRequest request,
+    public Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/audit")] HttpRequest request,
         string school,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await api.ExportAuditAsync(school, request.Query["from"], request.Query["to"], cancellationToken);
+        return MediaGateApi.ExportAudit(request.HttpContext, school, request.Query["from"], request.Query["to"], access, api, cancellationToken);
     }
 }

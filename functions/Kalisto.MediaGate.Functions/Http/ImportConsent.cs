@@ -1,3 +1,5 @@
+using Kalisto.MediaGate.Web;
+using Kalisto.MediaGate.Web.Access;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -5,14 +7,18 @@ using Microsoft.Azure.Functions.Worker;
 namespace Kalisto.MediaGate.Functions.Http;
 
 /// <summary>
-/// <c>POST schools/{school}/consent/import</c>: the school's register as CSV (<c>text/csv</c>), all or nothing.
+/// <c>POST schools/{school}/consent/import</c>: imports the school's register from CSV, all or nothing (privacy). Anonymous to the Functions host: who may is the
+/// app's own check (<see cref="ApiAccess"/>, the signed-in user of App Service Authentication), not a function key.
 /// </summary>
-public sealed class ImportConsent(SchoolApi api)
+public sealed class ImportConsent(ApiAccess access, SchoolApi api)
 {
     [Function(nameof(ImportConsent))]
-    public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "schools/{school}/consent/import")] HttpRequest request,
+    public Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "schools/{school}/consent/import")] HttpRequest request,
         string school,
-        CancellationToken cancellationToken) =>
-        await api.ImportConsentAsync(school, request, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return MediaGateApi.ImportConsent(request.HttpContext, school, access, api, cancellationToken);
+    }
 }

@@ -189,6 +189,35 @@ public sealed class ItemCatalog(MediaStorage storage)
         return [.. items.OrderBy(i => i.Location, StringComparer.Ordinal).ThenBy(i => i.ItemId, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// One page of a school's items, optionally of one state (<see cref="ItemState.StateName"/>), in the catalog's
+    /// order (by item key), and the continuation of the next page (null after the last). A page holds at most
+    /// <paramref name="pageSize"/> items and may hold fewer before the last. The continuation is the table's own;
+    /// one that names another school's partition is refused (<see cref="ArgumentException"/>), so a page never
+    /// leaves the school.
+    /// </summary>
+    public async Task<(IReadOnlyList<ItemState> Items, string? Next)> PageAsync(
+        string school, string? stateName, string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(school);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        if (continuation is not null && (continuation.Split(' ') is not [var partition, var row] || partition != school || !row.StartsWith(ItemKey.ItemPrefix, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("The continuation is not one of this school's item listings.", nameof(continuation));
+        }
+
+        var (from, to) = (ItemKey.ItemPrefix, ItemKey.After(ItemKey.ItemPrefix));
+        var filter = stateName is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to} and State eq {stateName}");
+        await foreach (var page in storage.Items.QueryAsync<ItemEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+        {
+            return ([.. page.Values.Select(FromEntity)], string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
     /// <summary>IDs of the items in which a subject was found (resolved, named by an unknown ID, or by a name key).</summary>
     public async Task<IReadOnlyList<string>> ItemsOfSubjectAsync(string school, string subjectId, CancellationToken cancellationToken)
     {

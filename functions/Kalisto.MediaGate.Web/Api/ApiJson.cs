@@ -39,6 +39,31 @@ public static class ApiJson
     internal static string Moment(DateTimeOffset moment) =>
         moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A listing's continuation as the API hands it out: the table's own, Base64url, so it travels in a query string.</summary>
+    internal static string ToContinuation(string tableToken) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(tableToken)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The table's continuation of one the API handed out; null when it is not one (not Base64url of UTF-8 text).</summary>
+    internal static string? FromContinuation(string token)
+    {
+        if (token.Length > 2048 || token.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            return null;
+        }
+
+        var base64 = token.Replace('-', '+').Replace('_', '/');
+        base64 += new string('=', (4 - (base64.Length % 4)) % 4);
+        try
+        {
+            var text = new System.Text.UTF8Encoding(false, true).GetString(Convert.FromBase64String(base64));
+            return text.Any(char.IsControl) ? null : text;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
     {
         options.MakeReadOnly(populateMissingResolver: true);
@@ -151,6 +176,25 @@ public sealed record ItemResource(
             ApiJson.Moment(item.DecidedAt));
     }
 }
+
+/// <summary>One page of items; <see cref="Next"/> (absent on the last page) is the <c>continuation</c> of the next.</summary>
+public sealed record ItemPageResource(IReadOnlyList<ItemResource> Items, string? Next);
+
+/// <summary>One change of a consent record: who made it, when, the record before (absent when it was added) and after.</summary>
+public sealed record ConsentChangeResource(string ChangedBy, string ChangedAt, ConsentResource? Old, ConsentResource New)
+{
+    public static ConsentChangeResource From(ConsentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return new(change.ChangedBy, ApiJson.Moment(change.ChangedAt), change.Old is null ? null : ConsentResource.From(change.Old), ConsentResource.From(change.New));
+    }
+}
+
+/// <summary>Who the caller is and what they may, per school (<c>*</c>: every school), for the web app's menus.</summary>
+public sealed record CallerResource(string UserId, string? Name, IReadOnlyList<CallerSchoolResource> Schools);
+
+/// <summary>The roles the caller has in one school (or <c>*</c>) and the permissions they make.</summary>
+public sealed record CallerSchoolResource(string School, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions);
 
 /// <summary>One decision of the audit trail, with the consent record versions it used.</summary>
 public sealed record DecisionResource(

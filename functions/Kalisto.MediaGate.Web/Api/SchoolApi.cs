@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Azure;
+using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage.Lifecycle;
+using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,6 +25,8 @@ public sealed partial class SchoolApi(
     ConsentChanges changes,
     ItemCatalog catalog,
     AuditExport audit,
+    PublishedCopies published,
+    ItemRescreening rescreening,
     ConsentOptions options,
     ILogger<SchoolApi> logger)
 {
@@ -32,11 +36,16 @@ public sealed partial class SchoolApi(
     /// <summary>The largest CSV body read (a school's register of thousands of rows is well under 1 MiB).</summary>
     public const int MaxCsvBytes = 16 * 1024 * 1024;
 
-    /// <summary>The header App Service Authentication sets to the signed-in caller (and strips from what clients send).</summary>
-    public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
+    /// <summary>The items of a listing's page when the request names no page size, and the most it may name.</summary>
+    public const int DefaultPageSize = 100;
+
+    public const int MaxPageSize = 1000;
 
     /// <summary>The item states a listing can ask for; the review list is <c>quarantined</c>.</summary>
     public static readonly IReadOnlyList<string> States = ["approved", "quarantined", "redacted", "screening"];
+
+    /// <summary>The trigger the audit trail shows for a re-screen someone asked for.</summary>
+    public const string RescreenTrigger = "rescreen-request";
 
     private const string Invalid = "The request is not valid.";
 
@@ -54,9 +63,10 @@ public sealed partial class SchoolApi(
     }
 
     /// <summary>Adds or replaces the whole record (as a CSV row does), validated with the CSV import's rules.</summary>
-    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> PutConsentAsync(string school, string subjectId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> PutConsentAsync(string school, string subjectId, HttpRequest request, MediaGateCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
         var errors = new ApiErrors();
         var (code, subject) = (School(school, errors), Subject(subjectId, errors));
         if (errors.Any)
@@ -81,7 +91,7 @@ public sealed partial class SchoolApi(
         try
         {
             // One conditional operation: If-Match on the row whose version matched (or on the row read).
-            write = await changes.PutAsync(record, body!.Version, ChangedBy(request), cancellationToken);
+            write = await changes.PutAsync(record, body!.Version, ChangedBy(caller), cancellationToken);
         }
         catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
         {
@@ -104,9 +114,10 @@ public sealed partial class SchoolApi(
     }
 
     /// <summary>Withdraws a consent from <c>withdrawn_on</c> in the body, or from today when there is no body.</summary>
-    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> WithdrawConsentAsync(string school, string subjectId, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<ConsentResource>, ValidationProblem, ProblemHttpResult>> WithdrawConsentAsync(string school, string subjectId, HttpRequest request, MediaGateCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
         var errors = new ApiErrors();
         var (code, subject) = (School(school, errors), Subject(subjectId, errors));
         if (errors.Any)
@@ -130,7 +141,7 @@ public sealed partial class SchoolApi(
         ConsentWrite write;
         try
         {
-            write = await changes.WithdrawAsync(code, subject, on, ChangedBy(request), cancellationToken);
+            write = await changes.WithdrawAsync(code, subject, on, ChangedBy(caller), cancellationToken);
         }
         catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
         {
@@ -151,9 +162,10 @@ public sealed partial class SchoolApi(
     /// Imports a CSV of the school's register (SPEC §4): all or nothing, every error with its line and field.
     /// ',' or ';' between columns, UTF-8 or Windows-1252; the answer says which, and which columns it ignored.
     /// </summary>
-    public async Task<Results<Ok<ImportResource>, ValidationProblem, ProblemHttpResult>> ImportConsentAsync(string school, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<ImportResource>, ValidationProblem, ProblemHttpResult>> ImportConsentAsync(string school, HttpRequest request, MediaGateCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
         var errors = new ApiErrors();
         var code = School(school, errors);
         if (errors.Any)
@@ -186,7 +198,7 @@ public sealed partial class SchoolApi(
         ImportSummary summary;
         try
         {
-            summary = await changes.ImportAsync(csv.Records, ChangedBy(request), cancellationToken);
+            summary = await changes.ImportAsync(csv.Records, ChangedBy(caller), cancellationToken);
         }
         catch (RequestFailedException e) when (TableConsentRegister.IsConflict(e))
         {
@@ -197,8 +209,18 @@ public sealed partial class SchoolApi(
         return TypedResults.Ok(ImportResource.From(summary, csv));
     }
 
-    /// <summary>The school's items in one state, by path; without a state the review list (quarantined).</summary>
-    public async Task<Results<Ok<List<ItemResource>>, ValidationProblem>> ListItemsAsync(string school, string? state, CancellationToken cancellationToken)
+    /// <summary>The permission a listing of <paramref name="state"/> needs: the quarantine (and what is being screened) is the review list.</summary>
+    public static Permission ListPermission(string? state) =>
+        (string.IsNullOrWhiteSpace(state) ? "quarantined" : state.Trim().ToLowerInvariant()) is "approved" or "redacted"
+            ? Permission.ReadItems
+            : Permission.ReadQuarantine;
+
+    /// <summary>
+    /// One page of the school's items in one state (without a state the review list, quarantined), optionally only
+    /// those published on <paramref name="channel"/>, sorted by path within the page; <c>next</c> asks for the next page.
+    /// </summary>
+    public async Task<Results<Ok<ItemPageResource>, ValidationProblem>> ListItemsAsync(
+        string school, string? state, string? channel, string? pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var errors = new ApiErrors();
         var code = School(school, errors);
@@ -208,13 +230,47 @@ public sealed partial class SchoolApi(
             errors.Add("state", $"'{Shown(state)}' is not a state; expected {string.Join(", ", States)}");
         }
 
+        var onChannel = string.IsNullOrWhiteSpace(channel) ? null : channel.Trim().ToLowerInvariant();
+        if (onChannel is not null && !options.ChannelSet().Contains(onChannel))
+        {
+            errors.Add("channel", $"unknown channel '{Shown(channel)}' (known: {string.Join(", ", options.ChannelSet())})");
+        }
+
+        var size = DefaultPageSize;
+        if (!string.IsNullOrWhiteSpace(pageSize) && (!int.TryParse(pageSize.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            errors.Add("page_size", $"'{Shown(pageSize)}' is not a page size from 1 to {MaxPageSize}");
+        }
+
+        var token = string.IsNullOrWhiteSpace(continuation) ? null : ApiJson.FromContinuation(continuation.Trim());
+        if (!string.IsNullOrWhiteSpace(continuation) && token is null)
+        {
+            errors.Add("continuation", "is not the next of an earlier page of this listing");
+        }
+
         if (errors.Any)
         {
             return Refused("ListItems", errors, "The listing cannot be made.");
         }
 
-        var items = await catalog.ListAsync(code, cancellationToken);
-        return TypedResults.Ok(items.Where(i => i.StateName == wanted).Select(ItemResource.From).ToList());
+        IReadOnlyList<ItemState> items;
+        string? next;
+        try
+        {
+            (items, next) = await catalog.PageAsync(code, wanted, token, size, cancellationToken);
+        }
+        catch (ArgumentException)
+        {
+            errors.Add("continuation", "is not the next of an earlier page of this school's listing");
+            return Refused("ListItems", errors, "The listing cannot be made.");
+        }
+
+        var shown = items
+            .Where(i => onChannel is null || i.Channels.Contains(onChannel, StringComparer.Ordinal))
+            .OrderBy(i => i.Location, StringComparer.Ordinal).ThenBy(i => i.ItemId, StringComparer.Ordinal)
+            .Select(ItemResource.From)
+            .ToList();
+        return TypedResults.Ok(new ItemPageResource(shown, next is null ? null : ApiJson.ToContinuation(next)));
     }
 
     /// <summary>Every decision about one item, oldest first.</summary>
@@ -222,12 +278,7 @@ public sealed partial class SchoolApi(
     {
         var errors = new ApiErrors();
         var code = School(school, errors);
-        var key = (itemKey ?? string.Empty).Trim().ToLowerInvariant();
-        if (!ItemKeyPattern().IsMatch(key))
-        {
-            errors.Add("item_key", $"'{Shown(itemKey)}' is not an item key (32 hexadecimal digits, the item_key of a listing)");
-        }
-
+        var key = Key(itemKey, errors);
         if (errors.Any)
         {
             return Refused("ItemAudit", errors, "The address names no valid school and item.");
@@ -273,6 +324,121 @@ public sealed partial class SchoolApi(
             $"audit-{code}-{ConsentFields.Format(first.Value)}-{ConsentFields.Format(last.Value)}.csv");
     }
 
+    /// <summary>
+    /// The school's register, by subject ID; with <paramref name="search"/> only the records whose subject ID or
+    /// display name contains it (case and accents ignored).
+    /// </summary>
+    public async Task<Results<Ok<List<ConsentResource>>, ValidationProblem>> ListConsentAsync(string school, string? search, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var wanted = Searchable(search);
+        if (wanted.Length > 100)
+        {
+            errors.Add("q", "is longer than 100 characters");
+        }
+
+        if (errors.Any)
+        {
+            return Refused("ListConsent", errors, "The register cannot be listed.");
+        }
+
+        var records = await register.GetSchoolAsync(code, cancellationToken);
+        return TypedResults.Ok(records
+            .Where(r => wanted.Length == 0 || Searchable(r.SubjectId).Contains(wanted, StringComparison.Ordinal) || Searchable(r.DisplayName).Contains(wanted, StringComparison.Ordinal))
+            .OrderBy(r => r.SubjectId, StringComparer.Ordinal)
+            .Select(r => ConsentResource.From(r))
+            .ToList());
+    }
+
+    /// <summary>Every change of one record, oldest first: who, when, what it was before and after.</summary>
+    public async Task<Results<Ok<List<ConsentChangeResource>>, ValidationProblem, ProblemHttpResult>> ConsentHistoryAsync(string school, string subjectId, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var (code, subject) = (School(school, errors), Subject(subjectId, errors));
+        if (errors.Any)
+        {
+            return Refused("ConsentHistory", errors, "The address names no valid school and subject.");
+        }
+
+        var history = await register.HistoryAsync(code, subject, cancellationToken);
+        return history.Count == 0
+            ? NoRecord(code, subject)
+            : TypedResults.Ok(history.OrderBy(c => c.ChangedAt).Select(ConsentChangeResource.From).ToList());
+    }
+
+    /// <summary>
+    /// The publishable copy of an approved (or redacted and published) item for one channel, as the command line's
+    /// <c>download</c> hands it out: only the item's own copy, only while its state publishes it on the channel, and
+    /// not when a withdrawal changed the state while it was read.
+    /// </summary>
+    public async Task<Results<FileStreamHttpResult, ValidationProblem, ProblemHttpResult>> DownloadAsync(string school, string itemKey, string? channel, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var key = Key(itemKey, errors);
+        var onChannel = channel?.Trim().ToLowerInvariant() ?? string.Empty;
+        if (!options.ChannelSet().Contains(onChannel))
+        {
+            errors.Add("channel", onChannel.Length == 0
+                ? $"is required: the channel the copy is for (known: {string.Join(", ", options.ChannelSet())})"
+                : $"unknown channel '{Shown(channel)}' (known: {string.Join(", ", options.ChannelSet())})");
+        }
+
+        if (errors.Any)
+        {
+            return Refused("Download", errors, "The download cannot be made.");
+        }
+
+        var item = (await catalog.GetAsync(code, key, cancellationToken))?.State;
+        var copy = item is null ? null : await published.FindAsync(item, onChannel, cancellationToken);
+        if (copy is null)
+        {
+            return NotFound(item is null ? $"{code} has no item {key}." : $"Item {key} is not published on {onChannel}.");
+        }
+
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            if (await published.DownloadAsync(copy, onChannel, file, cancellationToken) is null)
+            {
+                await file.DisposeAsync();
+                return TypedResults.Problem($"Item {key} changed while it was read (its consent, say); it is not handed out. Look at its state again.", statusCode: StatusCodes.Status409Conflict, title: "The item has changed");
+            }
+
+            file.Position = 0;
+            LogDownloaded(code, key, onChannel);
+            return TypedResults.Stream(file, item!.ContentType, copy.Name[(copy.Name.LastIndexOf('/') + 1)..]);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Screens one item again now, against the register as it is (after a correction, say); answers its state afterwards.</summary>
+    public async Task<Results<Ok<ItemResource>, ValidationProblem, ProblemHttpResult>> RescreenItemAsync(string school, string itemKey, CancellationToken cancellationToken)
+    {
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var key = Key(itemKey, errors);
+        if (errors.Any)
+        {
+            return Refused("RescreenItem", errors, "The address names no valid school and item.");
+        }
+
+        if (await catalog.GetAsync(code, key, cancellationToken) is null)
+        {
+            return NotFound($"{code} has no item {key}.");
+        }
+
+        var changed = await rescreening.SettleAsync(code, [key], RescreenTrigger, cancellationToken);
+        var now = (await catalog.GetAsync(code, key, cancellationToken))?.State;
+        LogRescreenRequested(code, key, changed);
+        return now is null ? NotFound($"{code} has no item {key}.") : TypedResults.Ok(ItemResource.From(now));
+    }
+
     /// <summary>The first moment of a day in <paramref name="zone"/> (after a clock change at midnight, the first that exists).</summary>
     internal static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
     {
@@ -297,6 +463,23 @@ public sealed partial class SchoolApi(
         return code;
     }
 
+    private static string Key(string? value, ApiErrors errors)
+    {
+        var key = (value ?? string.Empty).Trim().ToLowerInvariant();
+        if (!ItemKeyPattern().IsMatch(key))
+        {
+            errors.Add("item_key", $"'{Shown(value)}' is not an item key (32 hexadecimal digits, the item_key of a listing)");
+        }
+
+        return key;
+    }
+
+    /// <summary>Text as a search compares it: Unicode-normalised, accents and case folded.</summary>
+    private static string Searchable(string? value) =>
+        string.Concat((value ?? string.Empty).Trim().Normalize(NormalizationForm.FormD)
+            .Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark))
+            .ToUpperInvariant();
+
     private string Subject(string? value, ApiErrors errors)
     {
         var subject = (value ?? string.Empty).Trim().ToUpperInvariant();
@@ -308,11 +491,9 @@ public sealed partial class SchoolApi(
         return subject;
     }
 
-    /// <summary>Who changed the register, for its history: the signed-in caller when authentication is in front.</summary>
-    private static string ChangedBy(HttpRequest request) =>
-        request.Headers[PrincipalHeader].ToString().Trim() is { Length: > 0 } principal
-            ? $"api ({(principal.Length > 256 ? principal[..256] : principal)})"
-            : "api (function key)";
+    /// <summary>Who changed the register, for its history: the signed-in user (name and ID), cut short.</summary>
+    private static string ChangedBy(MediaGateCaller caller) =>
+        caller.ChangedBy is { Length: > 256 } text ? text[..256] : caller.ChangedBy;
 
     private ValidationProblem Refused(string operation, ApiErrors errors, string detail)
     {
@@ -345,6 +526,12 @@ public sealed partial class SchoolApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {School} from {From} to {To} exported: {Decisions} decision(s)")]
     private partial void LogAuditExported(string school, DateOnly from, DateOnly to, int decisions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Item {ItemKey} of {School} downloaded for {Channel}")]
+    private partial void LogDownloaded(string school, string itemKey, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-screen of item {ItemKey} of {School} asked for: {Changed} decision(s) recorded")]
+    private partial void LogRescreenRequested(string school, string itemKey, int changed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Operation} refused: {Errors} validation error(s)")]
     private partial void LogRefused(string operation, int errors);

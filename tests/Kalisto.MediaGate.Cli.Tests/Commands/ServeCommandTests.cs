@@ -1,18 +1,18 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Kalisto.MediaGate.Functions.Http;
 using Kalisto.MediaGate.Tests.Support;
-using Spectre.Console;
-using static Kalisto.MediaGate.Tests.Support.HttpCalls;
 
 namespace Kalisto.MediaGate.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>mediagate serve</c> against Azurite, called over real HTTP: the same answers as the Functions app's triggers
-/// give for the same requests (status, media type and body), and Ctrl+C ends it with exit code 0.
+/// give for the same requests and the same user (status, media type and body), the development sign-in, its loopback
+/// lock, and Ctrl+C ending it with exit code 0.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ServeCommandTests(Azurite azurite)
+public sealed partial class ServeCommandTests(Azurite azurite)
 {
     private const string Emma = """
         {"kind": "pupil", "display_name": "Emma de Vries", "channels": ["website", "newsletter"],
@@ -24,41 +24,145 @@ public sealed class ServeCommandTests(Azurite azurite)
     {
         StorageAccount.Empty(azurite.ConnectionString);
         await using var functions = await FunctionsHost.StartAsync(azurite);
-        await using var serve = await Served.StartAsync(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "privacy@de-wilg");
         using var client = new HttpClient { BaseAddress = serve.Address };
+        var privacy = TestUsers.Privacy;
 
         var put = await AnswerAsync(await client.PutAsync("api/schools/de-wilg/consent/ll-1001", new StringContent(Emma, Encoding.UTF8, "application/json")));
         var get = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/consent/LL-1001"));
         var missing = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/consent/LL-1002"));
         var refused = await AnswerAsync(await client.PutAsync("api/schools/de-wilg/consent/LL-1001", new StringContent("{\"validFrom\": 1}", Encoding.UTF8, "application/json")));
+        var otherSchool = await AnswerAsync(await client.GetAsync("api/schools/het-anker/consent/LL-1001"));
 
         Assert.Equal(200, put.Status);
         Assert.Equal(1, put.Json().GetProperty("version").GetInt64());
         Assert.Equal("Emma de Vries", get.Json().GetProperty("display_name").GetString());
         Assert.Equal((404, "application/problem+json"), (missing.Status, missing.ContentType));
         Assert.Equal(["validFrom"], refused.ValidationErrors().Keys);
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<PutConsent>().RunAsync(Json(Emma), "de-wilg", "ll-1001", default))), Comparable(put));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(Request(), "de-wilg", "LL-1001", default))), Comparable(get));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(Request(), "de-wilg", "LL-1002", default))), Comparable(missing));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<PutConsent>().RunAsync(Json("{\"validFrom\": 1}"), "de-wilg", "LL-1001", default))), Comparable(refused));
+        Assert.Equal((403, "application/problem+json"), (otherSchool.Status, otherSchool.ContentType));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<PutConsent>().RunAsync(functions.Json(Emma, privacy), "de-wilg", "ll-1001", default))), Comparable(put));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(functions.Request(user: privacy), "de-wilg", "LL-1001", default))), Comparable(get));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(functions.Request(user: privacy), "de-wilg", "LL-1002", default))), Comparable(missing));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<PutConsent>().RunAsync(functions.Json("{\"validFrom\": 1}", privacy), "de-wilg", "LL-1001", default))), Comparable(refused));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(functions.Request(user: privacy), "het-anker", "LL-1001", default))), Comparable(otherSchool));
 
         var (exit, output) = await serve.StopAsync();
         Assert.Equal(0, exit);
+        Assert.Contains("every request is privacy@de-wilg (--dev-user)", output, StringComparison.Ordinal);
         Assert.Contains("mediagate serve: stopped.", output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_port_out_of_range_is_a_usage_error()
+    public async Task The_history_records_the_signed_in_development_user_as_who_changed_it()
     {
-        var run = CommandLineRun.Of("serve", "--storage", azurite.ConnectionString, "--port", "70000");
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "privacy@de-wilg");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("api/schools/de-wilg/consent/LL-1001", new StringContent(Emma, Encoding.UTF8, "application/json"))).StatusCode);
+        var history = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/consent/LL-1001/history"));
+
+        Assert.Equal(200, history.Status);
+        var change = Assert.Single(history.Json().EnumerateArray());
+        Assert.Equal("privacy@de-wilg (development sign-in) (dev-privacy-de-wilg)", change.GetProperty("changed_by").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_dev_user_the_api_is_401_until_someone_signs_in_on_the_page_and_sign_out_ends_it()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString);
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = serve.Address };
+
+        var before = await AnswerAsync(await client.GetAsync("api/me"));
+        var page = await client.GetStringAsync(".auth/login/dev?returnUrl=/api/me");
+        var token = AntiforgeryField().Match(page);
+        Assert.True(token.Success, page);
+        var forged = await client.PostAsync(".auth/login/dev", new FormUrlEncodedContent(new Dictionary<string, string> { ["role"] = "admin", ["school"] = "" }));
+        var wrong = await client.PostAsync(".auth/login/dev", Form(token, "teacher", "De Wilg!"));
+        var signIn = await client.PostAsync(".auth/login/dev", Form(token, "communications", "de-wilg"));
+        var me = await AnswerAsync(await client.GetAsync("api/me"));
+        var register = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/consent"));
+        var items = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/items?state=approved"));
+        await client.PostAsync(".auth/logout", null);
+        var after = await AnswerAsync(await client.GetAsync("api/me"));
+
+        Assert.Equal((401, "application/problem+json"), (before.Status, before.ContentType));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("is not a school code", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/api/me", signIn.Headers.Location!.OriginalString);
+        Assert.Equal(200, me.Status);
+        Assert.Equal("dev-communications-de-wilg", me.Json().GetProperty("user_id").GetString());
+        var school = Assert.Single(me.Json().GetProperty("schools").EnumerateArray());
+        Assert.Equal("de-wilg", school.GetProperty("school").GetString());
+        Assert.Equal(["communications"], school.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(403, register.Status);
+        Assert.Equal(200, items.Status);
+        Assert.Equal(401, after.Status);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_never_sends_anyone_to_another_site_after_signing_in()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString);
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = serve.Address };
+
+        foreach (var target in new[] { "//evil.example/", "/\\evil.example", "https://evil.example/" })
+        {
+            var token = AntiforgeryField().Match(await client.GetStringAsync($".auth/login/dev?returnUrl={Uri.EscapeDataString(target)}"));
+            var fields = new Dictionary<string, string> { [token.Groups["name"].Value] = token.Groups["value"].Value, ["role"] = "teacher", ["school"] = "de-wilg", ["returnUrl"] = target };
+            var signIn = await client.PostAsync(".auth/login/dev", new FormUrlEncodedContent(fields));
+
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+            Assert.Equal("/", signIn.Headers.Location!.OriginalString);
+        }
+    }
+
+    [Theory]
+    [InlineData("--dev-user", "teacher", "teacher needs a school")]
+    [InlineData("--dev-user", "admin@de-wilg", "admin is every school")]
+    [InlineData("--dev-user", "janitor@de-wilg", "'janitor' is not a role")]
+    [InlineData("--dev-user", "teacher@De Wilg", "is not a school code")]
+    [InlineData("--address", "0.0.0.0", "listens on 127.0.0.1 or ::1 only")]
+    [InlineData("--address", "192.168.1.10", "listens on 127.0.0.1 or ::1 only")]
+    [InlineData("--port", "70000", "--port must be from 0 to 65535")]
+    public void Options_that_would_open_serve_to_others_or_name_no_user_are_usage_errors(string option, string value, string message)
+    {
+        var run = CommandLineRun.Of("serve", "--storage", azurite.ConnectionString, option, value);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--port must be from 0 to 65535", run.Error, StringComparison.Ordinal);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_listens_on_the_ipv6_loopback_when_asked()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--address", "::1", "--dev-user", "admin");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        var me = await AnswerAsync(await client.GetAsync("api/me"));
+
+        Assert.Equal("[::1]", serve.Address.Host);
+        Assert.Equal("*", Assert.Single(me.Json().GetProperty("schools").EnumerateArray()).GetProperty("school").GetString());
+    }
+
+    private static FormUrlEncodedContent Form(Match token, string role, string school) => new(new Dictionary<string, string>
+    {
+        [token.Groups["name"].Value] = token.Groups["value"].Value,
+        ["role"] = role,
+        ["school"] = school,
+        ["returnUrl"] = "/api/me",
+    });
 
     private static (int, string?, string) Comparable(HttpAnswer answer) => (answer.Status, answer.ContentType, answer.Body);
 
-    private static async Task<HttpAnswer> AnswerAsync(HttpResponseMessage response)
+    internal static async Task<HttpAnswer> AnswerAsync(HttpResponseMessage response)
     {
         using (response)
         {
@@ -67,66 +171,6 @@ public sealed class ServeCommandTests(Azurite azurite)
         }
     }
 
-    /// <summary><c>mediagate serve --port 0</c> run in process until <see cref="StopAsync"/> stands for Ctrl+C.</summary>
-    private sealed class Served : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly StringWriter _output = new();
-        private readonly TextWriter _synchronized;
-        private Task<int>? _run;
-
-        private Served() => _synchronized = TextWriter.Synchronized(_output);
-
-        public Uri Address { get; private set; } = null!;
-
-        public static async Task<Served> StartAsync(string storage)
-        {
-            var served = new Served();
-            var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(new StringWriter()) });
-            var error = TextWriter.Synchronized(new StringWriter());
-            served._run = Task.Run(() => MediaGateCommandLine.RunAsync(["serve", "--storage", storage, "--port", "0"], new CliConsole(ansi, served._synchronized, error), served._stop.Token));
-            const string listening = "listening on ";
-            while (true)
-            {
-                var text = served.Output();
-                if (text.IndexOf(listening, StringComparison.Ordinal) is var at and >= 0 && text.IndexOf("/api/", at, StringComparison.Ordinal) is var end and >= 0)
-                {
-                    served.Address = new Uri(text[(at + listening.Length)..end] + "/");
-                    Assert.Equal(IPAddress.Loopback.ToString(), served.Address.Host);
-                    return served;
-                }
-
-                if (served._run.IsCompleted)
-                {
-                    Assert.Fail($"serve ended with {await served._run}: {text} {error}");
-                }
-
-                await Task.Delay(50);
-            }
-        }
-
-        public async Task<(int Exit, string Output)> StopAsync()
-        {
-            await _stop.CancelAsync();
-            return (await _run!, Output());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_run is { IsCompleted: false })
-            {
-                await StopAsync();
-            }
-
-            _stop.Dispose();
-        }
-
-        private string Output()
-        {
-            lock (_synchronized)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken)\" value=\"(?<value>[^\"]+)\">")]
+    private static partial Regex AntiforgeryField();
 }

@@ -1,25 +1,55 @@
+using Kalisto.MediaGate.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Kalisto.MediaGate.Functions.Tests.Http;
 
-/// <summary>The HTTP triggers as the worker SDK generated them: the routes, methods and key level the host will serve.</summary>
+/// <summary>
+/// The HTTP triggers as the worker SDK generated them, against the routes <c>mediagate serve</c> maps: the same
+/// names, methods and routes in both hosts, and none that relies on a function key.
+/// </summary>
 public sealed class HttpFunctionsMetadataTests
 {
-    [Theory]
-    [InlineData("GetConsent", "get", "schools/{school}/consent/{subjectId}")]
-    [InlineData("PutConsent", "put", "schools/{school}/consent/{subjectId}")]
-    [InlineData("WithdrawConsent", "post", "schools/{school}/consent/{subjectId}/withdraw")]
-    [InlineData("ImportConsent", "post", "schools/{school}/consent/import")]
-    [InlineData("ListItems", "get", "schools/{school}/items")]
-    [InlineData("ItemAudit", "get", "schools/{school}/items/{itemKey}/audit")]
-    [InlineData("ExportAudit", "get", "schools/{school}/audit")]
-    public void Each_api_function_is_an_http_trigger_on_its_school_scoped_route_that_needs_a_function_key(string function, string method, string route)
+    [Fact]
+    public void Every_route_of_the_web_layer_is_an_anonymous_http_trigger_on_the_same_route_and_method()
     {
-        var trigger = FunctionsMetadataTests.Binding(function, "httpTrigger");
+        var served = ServedRoutes();
+        var functions = FunctionsMetadataTests.Functions()
+            .Where(f => f.Bindings.Any(b => b.GetProperty("type").GetString() == "httpTrigger"))
+            .Select(f => f.Name)
+            .ToList();
 
-        Assert.Equal(route, trigger.GetProperty("route").GetString());
-        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
-        Assert.StartsWith("schools/{school}/", route, StringComparison.Ordinal);
-        var output = FunctionsMetadataTests.Binding(function, "http");
-        Assert.Equal("$return", output.GetProperty("name").GetString());
+        Assert.NotEmpty(served);
+        Assert.Equal(served.Keys.Order(StringComparer.Ordinal), functions.Order(StringComparer.Ordinal));
+        foreach (var (name, (method, route)) in served)
+        {
+            var trigger = FunctionsMetadataTests.Binding(name, "httpTrigger");
+            Assert.Equal("/api/" + trigger.GetProperty("route").GetString(), route);
+            Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()));
+            Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+            Assert.Equal("$return", FunctionsMetadataTests.Binding(name, "http").GetProperty("name").GetString());
+        }
+    }
+
+    [Fact]
+    public void Every_route_but_the_callers_own_is_scoped_to_one_school()
+    {
+        Assert.All(
+            ServedRoutes().Where(r => r.Key != "Me"),
+            r => Assert.StartsWith("/api/schools/{school}/", r.Value.Route, StringComparison.Ordinal));
+    }
+
+    /// <summary>The routes <see cref="MediaGateApi.MapMediaGateApi"/> maps, by endpoint name: (method, route pattern).</summary>
+    internal static Dictionary<string, (string Method, string Route)> ServedRoutes()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddMediaGateWeb();
+        var app = builder.Build();
+        app.MapMediaGateApi();
+        return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .ToDictionary(
+                e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,
+                e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Single(), e.RoutePattern.RawText!.TrimEnd('/')));
     }
 }

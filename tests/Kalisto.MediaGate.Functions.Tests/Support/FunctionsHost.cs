@@ -8,7 +8,7 @@ namespace Kalisto.MediaGate.Tests.Support;
 /// <summary>
 /// The Functions app's services, wired as <c>Program.cs</c> wires them (<c>AddMediaGateCore()</c>, <c>…Imaging()</c>, <c>…Storage()</c>, <c>…Web()</c> on the host's
 /// configuration), against Azurite, started so options are validated; function classes are activated
-/// from it as the worker activates them.
+/// from it as the worker activates them. App Service Authentication is on, with the grants of <see cref="TestUsers"/>.
 /// </summary>
 internal sealed class FunctionsHost : IAsyncDisposable
 {
@@ -40,6 +40,11 @@ internal sealed class FunctionsHost : IAsyncDisposable
             ["MediaGate:Storage:RedactQueue"] = names.RedactQueue,
             ["MediaGate:Storage:RescreenQueue"] = names.RescreenQueue,
         };
+        foreach (var (key, value) in TestUsers.Settings)
+        {
+            values[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kalisto.MediaGate.Tests.Support;
 
@@ -33,9 +34,15 @@ internal sealed record HttpAnswer(int Status, string? ContentType, IHeaderDictio
 /// </summary>
 internal static class HttpCalls
 {
-    public static HttpRequest Request(string? body = null, string? contentType = null, string? query = null, string? principal = null)
+    /// <summary>
+    /// A request to the app of <paramref name="host"/> (its services, as the worker's are) from <paramref name="user"/>
+    /// (default the admin; none with <paramref name="anonymous"/>) signed in by App Service Authentication.
+    /// </summary>
+    public static HttpRequest Request(this FunctionsHost host, string? body = null, string? contentType = null, string? query = null, TestUser? user = null, bool anonymous = false)
     {
-        var context = new DefaultHttpContext();
+        ArgumentNullException.ThrowIfNull(host);
+        // One scope per request, as ASP.NET Core gives each request (authentication handlers are per request).
+        var context = new DefaultHttpContext { RequestServices = host.Services.CreateScope().ServiceProvider };
         context.Request.Body = new MemoryStream(body is null ? [] : Encoding.UTF8.GetBytes(body));
         context.Request.ContentType = contentType;
         if (query is not null)
@@ -43,21 +50,22 @@ internal static class HttpCalls
             context.Request.QueryString = new QueryString(query);
         }
 
-        if (principal is not null)
+        if (!anonymous)
         {
-            context.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = principal;
+            context.Request.Headers["X-MS-CLIENT-PRINCIPAL"] = (user ?? TestUsers.Admin).Header();
         }
 
         return context.Request;
     }
 
-    public static HttpRequest Json(string body) => Request(body, "application/json");
+    public static HttpRequest Json(this FunctionsHost host, string body, TestUser? user = null) => host.Request(body, "application/json", user: user);
 
-    public static HttpRequest Query(string query) => Request(query: query);
+    public static HttpRequest Query(this FunctionsHost host, string query, TestUser? user = null) => host.Request(query: query, user: user);
 
     public static async Task<HttpAnswer> AnswerAsync(this FunctionsHost host, Task<IResult> call)
     {
-        var context = new DefaultHttpContext { RequestServices = host.Services };
+        // One scope per request, as ASP.NET Core gives each request (authentication handlers are per request).
+        var context = new DefaultHttpContext { RequestServices = host.Services.CreateScope().ServiceProvider };
         using var body = new MemoryStream();
         context.Response.Body = body;
         await (await call).ExecuteAsync(context);

@@ -1,4 +1,5 @@
 using System.Text;
+using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;
 using Kalisto.MediaGate.Web.Api;
@@ -39,7 +40,7 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
             return false;
         });
 
-        var answer = await Api(services).PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("{", start, StringComparison.Ordinal)), CancellationToken.None);
+        var answer = await Api(services).PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("{", start, StringComparison.Ordinal)), Officer, CancellationToken.None);
 
         fault.FailWhen(null);
         Assert.Equal(409, Assert.IsType<ProblemHttpResult>(answer.Result).StatusCode);
@@ -56,9 +57,9 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
         await using var services = Pipelines.Create(storage);
         await Pipelines.ImportPeopleAsync(services);
         var api = Api(services);
-        await api.WithdrawConsentAsync("de-wilg", "LL-1001", Json("""{"withdrawn_on": "2026-11-20"}"""), CancellationToken.None);
+        await api.WithdrawConsentAsync("de-wilg", "LL-1001", Json("""{"withdrawn_on": "2026-11-20"}"""), Officer, CancellationToken.None);
 
-        var answer = await api.PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("form-2026-002", "form-LL-1001", StringComparison.Ordinal)), CancellationToken.None);
+        var answer = await api.PutConsentAsync("de-wilg", "LL-1001", Json(Emma.Replace("form-2026-002", "form-LL-1001", StringComparison.Ordinal)), Officer, CancellationToken.None);
 
         var record = Assert.IsType<Ok<ConsentResource>>(answer.Result).Value!;
         Assert.Equal(("2026-11-20", 3L), (record.WithdrawnOn, record.Version));
@@ -67,6 +68,8 @@ public sealed class SchoolApiConcurrencyTests(Azurite azurite)
         Assert.Null(warning.Line);
         Assert.StartsWith("LL-1001 stays withdrawn since 2026-11-20", warning.Message, StringComparison.Ordinal);
     }
+
+    private static readonly MediaGateCaller Officer = new("a0000000-0000-4000-8000-000000000003", "Pim Privacy", [new SchoolRole(Role.Privacy, "de-wilg")]);
 
     private static SchoolApi Api(IServiceProvider services) => ActivatorUtilities.CreateInstance<SchoolApi>(services);
 
