@@ -37,19 +37,19 @@ public sealed class AccessMatrixTests(Azurite azurite, ITestOutputHelper output)
     /// <summary>Every route, with a request that reaches its handler, the permission it needs (none: any signed-in user) and its Functions trigger.</summary>
     private static readonly ApiRoute[] Routes =
     [
-        new("Me", "GET", "api/me", null, null, null, (h, r, _) => h.Function<Me>().RunAsync(r)),
-        new("ListConsent", "GET", "api/schools/{school}/consent", Permission.ReadRegister, null, null, (h, r, s) => h.Function<ListConsent>().RunAsync(r, s, default)),
-        new("GetConsent", "GET", "api/schools/{school}/consent/LL-1001", Permission.ReadRegister, null, null, (h, r, s) => h.Function<GetConsent>().RunAsync(r, s, "LL-1001", default)),
-        new("ConsentHistory", "GET", "api/schools/{school}/consent/LL-1001/history", Permission.ReadHistory, null, null, (h, r, s) => h.Function<ConsentHistory>().RunAsync(r, s, "LL-1001", default)),
-        new("PutConsent", "PUT", "api/schools/{school}/consent/LL-1001", Permission.ChangeConsent, "{}", "application/json", (h, r, s) => h.Function<PutConsent>().RunAsync(r, s, "LL-1001", default)),
-        new("WithdrawConsent", "POST", "api/schools/{school}/consent/LL-1001/withdraw", Permission.WithdrawConsent, null, null, (h, r, s) => h.Function<WithdrawConsent>().RunAsync(r, s, "LL-1001", default)),
-        new("ImportConsent", "POST", "api/schools/{school}/consent/import", Permission.ImportConsent, "school\n", "text/csv", (h, r, s) => h.Function<ImportConsent>().RunAsync(r, s, default)),
-        new("ListItems", "GET", "api/schools/{school}/items?state=approved", Permission.ReadItems, null, null, (h, r, s) => h.Function<ListItems>().RunAsync(r, s, default)),
-        new("ListItems", "GET", "api/schools/{school}/items?state=quarantined", Permission.ReadQuarantine, null, null, (h, r, s) => h.Function<ListItems>().RunAsync(r, s, default)),
-        new("ItemAudit", "GET", $"api/schools/{{school}}/items/{Key}/audit", Permission.ReadHistory, null, null, (h, r, s) => h.Function<ItemAudit>().RunAsync(r, s, Key, default)),
-        new("DownloadItem", "GET", $"api/schools/{{school}}/items/{Key}/download?channel=website", Permission.DownloadApproved, null, null, (h, r, s) => h.Function<DownloadItem>().RunAsync(r, s, Key, default)),
-        new("RescreenItem", "POST", $"api/schools/{{school}}/items/{Key}/rescreen", Permission.RequestRescreen, null, null, (h, r, s) => h.Function<RescreenItem>().RunAsync(r, s, Key, default)),
-        new("ExportAudit", "GET", "api/schools/{school}/audit?from=2026-11-01&to=2026-11-30", Permission.ExportAudit, null, null, (h, r, s) => h.Function<ExportAudit>().RunAsync(r, s, default)),
+        new("Me", "GET", "api/me", null, null, null, (h, r, _) => h.Function<HttpApi>().Me(r)),
+        new("ListConsent", "GET", "api/schools/{school}/consent", Permission.ReadRegister, null, null, (h, r, s) => h.Function<HttpApi>().ListConsent(r, s, default)),
+        new("GetConsent", "GET", "api/schools/{school}/consent/LL-1001", Permission.ReadRegister, null, null, (h, r, s) => h.Function<HttpApi>().GetConsent(r, s, "LL-1001", default)),
+        new("ConsentHistory", "GET", "api/schools/{school}/consent/LL-1001/history", Permission.ReadHistory, null, null, (h, r, s) => h.Function<HttpApi>().ConsentHistory(r, s, "LL-1001", default)),
+        new("PutConsent", "PUT", "api/schools/{school}/consent/LL-1001", Permission.ChangeConsent, "{}", "application/json", (h, r, s) => h.Function<HttpApi>().PutConsent(r, s, "LL-1001", default)),
+        new("WithdrawConsent", "POST", "api/schools/{school}/consent/LL-1001/withdraw", Permission.WithdrawConsent, null, null, (h, r, s) => h.Function<HttpApi>().WithdrawConsent(r, s, "LL-1001", default)),
+        new("ImportConsent", "POST", "api/schools/{school}/consent/import", Permission.ImportConsent, "school\n", "text/csv", (h, r, s) => h.Function<HttpApi>().ImportConsent(r, s, default)),
+        new("ListItems", "GET", "api/schools/{school}/items?state=approved", Permission.ReadItems, null, null, (h, r, s) => h.Function<HttpApi>().ListItems(r, s, default)),
+        new("ListItems", "GET", "api/schools/{school}/items?state=quarantined", Permission.ReadQuarantine, null, null, (h, r, s) => h.Function<HttpApi>().ListItems(r, s, default)),
+        new("ItemAudit", "GET", $"api/schools/{{school}}/items/{Key}/audit", Permission.ReadHistory, null, null, (h, r, s) => h.Function<HttpApi>().ItemAudit(r, s, Key, default)),
+        new("DownloadItem", "GET", $"api/schools/{{school}}/items/{Key}/download?channel=website", Permission.DownloadApproved, null, null, (h, r, s) => h.Function<HttpApi>().DownloadItem(r, s, Key, default)),
+        new("RescreenItem", "POST", $"api/schools/{{school}}/items/{Key}/rescreen", Permission.RequestRescreen, null, null, (h, r, s) => h.Function<HttpApi>().RescreenItem(r, s, Key, default)),
+        new("ExportAudit", "GET", "api/schools/{school}/audit?from=2026-11-01&to=2026-11-30", Permission.ExportAudit, null, null, (h, r, s) => h.Function<HttpApi>().ExportAudit(r, s, default)),
     ];
 
     [Fact]

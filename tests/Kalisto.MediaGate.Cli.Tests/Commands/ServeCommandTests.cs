@@ -40,11 +40,11 @@ public sealed partial class ServeCommandTests(Azurite azurite)
         Assert.Equal((404, "application/problem+json"), (missing.Status, missing.ContentType));
         Assert.Equal(["validFrom"], refused.ValidationErrors().Keys);
         Assert.Equal((403, "application/problem+json"), (otherSchool.Status, otherSchool.ContentType));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<PutConsent>().RunAsync(functions.Json(Emma, privacy), "de-wilg", "ll-1001", default))), Comparable(put));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(functions.Request(user: privacy), "de-wilg", "LL-1001", default))), Comparable(get));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(functions.Request(user: privacy), "de-wilg", "LL-1002", default))), Comparable(missing));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<PutConsent>().RunAsync(functions.Json("{\"validFrom\": 1}", privacy), "de-wilg", "LL-1001", default))), Comparable(refused));
-        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<GetConsent>().RunAsync(functions.Request(user: privacy), "het-anker", "LL-1001", default))), Comparable(otherSchool));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<HttpApi>().PutConsent(functions.Json(Emma, privacy), "de-wilg", "ll-1001", default))), Comparable(put));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<HttpApi>().GetConsent(functions.Request(user: privacy), "de-wilg", "LL-1001", default))), Comparable(get));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<HttpApi>().GetConsent(functions.Request(user: privacy), "de-wilg", "LL-1002", default))), Comparable(missing));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<HttpApi>().PutConsent(functions.Json("{\"validFrom\": 1}", privacy), "de-wilg", "LL-1001", default))), Comparable(refused));
+        Assert.Equal(Comparable(await functions.AnswerAsync(functions.Function<HttpApi>().GetConsent(functions.Request(user: privacy), "het-anker", "LL-1001", default))), Comparable(otherSchool));
 
         var (exit, output) = await serve.StopAsync();
         Assert.Equal(0, exit);

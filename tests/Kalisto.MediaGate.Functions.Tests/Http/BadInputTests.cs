@@ -17,11 +17,11 @@ public sealed class BadInputTests(Azurite azurite)
 
     private static readonly Dictionary<string, (Func<FunctionsHost, Task<IResult>> Call, string[] Fields)> Cases = new()
     {
-        ["school code in the address"] = (h => h.Function<GetConsent>().RunAsync(h.Request(), "De Wilg!", "LL-1001", default), ["school"]),
-        ["subject ID in the address"] = (h => h.Function<GetConsent>().RunAsync(h.Request(), "de-wilg", "PUPIL-7", default), ["subject_id"]),
+        ["school code in the address"] = (h => h.Function<HttpApi>().GetConsent(h.Request(), "De Wilg!", "LL-1001", default), ["school"]),
+        ["subject ID in the address"] = (h => h.Function<HttpApi>().GetConsent(h.Request(), "de-wilg", "PUPIL-7", default), ["subject_id"]),
         ["a school code in the address of a put (checked first)"] = (h => Put(h, $"{{{Record}, \"evidence\": \"f\"}}", school: "-", subject: "x"), ["school"]),
         ["a subject ID in the address of a put"] = (h => Put(h, $"{{{Record}, \"evidence\": \"f\"}}", subject: "x"), ["subject_id"]),
-        ["school code of an import"] = (h => h.Function<ImportConsent>().RunAsync(h.Request("school\n", "text/csv"), "de_wilg", default), ["school"]),
+        ["school code of an import"] = (h => h.Function<HttpApi>().ImportConsent(h.Request("school\n", "text/csv"), "de_wilg", default), ["school"]),
         ["malformed JSON"] = (h => Put(h, $"{{{Record}, \"evidence\": "), ["body"]),
         ["an empty body"] = (h => Put(h, string.Empty), ["body"]),
         ["a field given twice"] = (h => Put(h, $"{{{Record}, \"evidence\": \"f\", \"channels\": []}}"), ["body"]),
@@ -34,13 +34,13 @@ public sealed class BadInputTests(Azurite azurite)
         ["granted channels without evidence"] = (h => Put(h, $"{{{Record}}}"), ["evidence"]),
         ["an unknown channel"] = (h => Put(h, $"{{{Record.Replace("website", "billboard", StringComparison.Ordinal)}, \"evidence\": \"f\"}}"), ["channels"]),
         ["a version that is not a number"] = (h => Put(h, $"{{{Record}, \"evidence\": \"f\", \"version\": \"2\"}}"), ["version"]),
-        ["a withdrawal date that is not one"] = (h => h.Function<WithdrawConsent>().RunAsync(h.Json("""{"withdrawn_on": "gisteren"}"""), "de-wilg", "LL-1001", default), ["withdrawn_on"]),
-        ["a withdrawal body that is not JSON"] = (h => h.Function<WithdrawConsent>().RunAsync(h.Json("2026-12-01"), "de-wilg", "LL-1001", default), ["body"]),
-        ["an unknown state"] = (h => h.Function<ListItems>().RunAsync(h.Query("?state=deleted"), "de-wilg", default), ["state"]),
-        ["an item key that is not one"] = (h => h.Function<ItemAudit>().RunAsync(h.Request(), "de-wilg", "..%2Fconsent", default), ["item_key"]),
-        ["an audit without dates"] = (h => h.Function<ExportAudit>().RunAsync(h.Request(), "de-wilg", default), ["from", "to"]),
-        ["an audit date that is not one"] = (h => h.Function<ExportAudit>().RunAsync(h.Query("?from=2026-11-31&to=2026-12-01"), "de-wilg", default), ["from"]),
-        ["an audit period that ends before it starts"] = (h => h.Function<ExportAudit>().RunAsync(h.Query("?from=2026-12-01&to=2026-11-01"), "de-wilg", default), ["to"]),
+        ["a withdrawal date that is not one"] = (h => h.Function<HttpApi>().WithdrawConsent(h.Json("""{"withdrawn_on": "gisteren"}"""), "de-wilg", "LL-1001", default), ["withdrawn_on"]),
+        ["a withdrawal body that is not JSON"] = (h => h.Function<HttpApi>().WithdrawConsent(h.Json("2026-12-01"), "de-wilg", "LL-1001", default), ["body"]),
+        ["an unknown state"] = (h => h.Function<HttpApi>().ListItems(h.Query("?state=deleted"), "de-wilg", default), ["state"]),
+        ["an item key that is not one"] = (h => h.Function<HttpApi>().ItemAudit(h.Request(), "de-wilg", "..%2Fconsent", default), ["item_key"]),
+        ["an audit without dates"] = (h => h.Function<HttpApi>().ExportAudit(h.Request(), "de-wilg", default), ["from", "to"]),
+        ["an audit date that is not one"] = (h => h.Function<HttpApi>().ExportAudit(h.Query("?from=2026-11-31&to=2026-12-01"), "de-wilg", default), ["from"]),
+        ["an audit period that ends before it starts"] = (h => h.Function<HttpApi>().ExportAudit(h.Query("?from=2026-12-01&to=2026-11-01"), "de-wilg", default), ["to"]),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
@@ -61,5 +61,5 @@ public sealed class BadInputTests(Azurite azurite)
     }
 
     private static Task<IResult> Put(FunctionsHost host, string body, string school = "de-wilg", string subject = "LL-1001") =>
-        host.Function<PutConsent>().RunAsync(host.Json(body), school, subject, default);
+        host.Function<HttpApi>().PutConsent(host.Json(body), school, subject, default);
 }

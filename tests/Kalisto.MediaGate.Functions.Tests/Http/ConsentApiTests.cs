@@ -27,13 +27,13 @@ public sealed class ConsentApiTests(Azurite azurite)
     {
         await using var host = await StartAsync();
 
-        var added = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma), "de-wilg", "ll-1001", default));
-        var changed = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(
+        var added = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma), "de-wilg", "ll-1001", default));
+        var changed = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(
             host.Request(Emma.Replace("\"website\", ", "", StringComparison.Ordinal), "application/json; charset=utf-8", user: TestUsers.Privacy),
             "de-wilg",
             "LL-1001",
             default));
-        var read = await host.AnswerAsync(host.Function<GetConsent>().RunAsync(host.Request(), "de-wilg", "LL-1001", default));
+        var read = await host.AnswerAsync(host.Function<HttpApi>().GetConsent(host.Request(), "de-wilg", "LL-1001", default));
 
         Assert.Equal(200, added.Status);
         Assert.Equal(1, added.Json().GetProperty("version").GetInt64());
@@ -68,10 +68,10 @@ public sealed class ConsentApiTests(Azurite azurite)
     public async Task Putting_the_same_record_again_changes_nothing_and_queues_nothing()
     {
         await using var host = await StartAsync();
-        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma), "de-wilg", "LL-1001", default));
+        await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma), "de-wilg", "LL-1001", default));
         await DrainRescreensAsync(host);
 
-        var again = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma), "de-wilg", "LL-1001", default));
+        var again = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma), "de-wilg", "LL-1001", default));
 
         Assert.Equal(200, again.Status);
         Assert.Equal(1, again.Json().GetProperty("version").GetInt64());
@@ -82,11 +82,11 @@ public sealed class ConsentApiTests(Azurite azurite)
     public async Task A_put_with_the_version_read_replaces_it_and_a_stale_version_is_409_and_changes_nothing()
     {
         await using var host = await StartAsync();
-        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma), "de-wilg", "LL-1001", default));
+        await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma), "de-wilg", "LL-1001", default));
 
-        var current = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(
+        var current = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(
             host.Json(Emma.Replace("form-2026-001", "form-2026-002", StringComparison.Ordinal).Replace("{", "{\"version\": 1, ", StringComparison.Ordinal)), "de-wilg", "LL-1001", default));
-        var stale = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(
+        var stale = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(
             host.Json(Emma.Replace("{", "{\"version\": 1, ", StringComparison.Ordinal)), "de-wilg", "LL-1001", default));
 
         Assert.Equal(200, current.Status);
@@ -103,8 +103,8 @@ public sealed class ConsentApiTests(Azurite azurite)
     {
         await using var host = await StartAsync();
 
-        var read = await host.AnswerAsync(host.Function<GetConsent>().RunAsync(host.Request(), "de-wilg", "LL-1001", default));
-        var withdrawn = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Request(), "de-wilg", "LL-1001", default));
+        var read = await host.AnswerAsync(host.Function<HttpApi>().GetConsent(host.Request(), "de-wilg", "LL-1001", default));
+        var withdrawn = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Request(), "de-wilg", "LL-1001", default));
 
         foreach (var answer in new[] { read, withdrawn })
         {
@@ -121,12 +121,12 @@ public sealed class ConsentApiTests(Azurite azurite)
     public async Task Withdrawal_sets_withdrawn_on_keeps_the_history_and_queues_a_rescreen()
     {
         await using var host = await StartAsync();
-        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma), "de-wilg", "LL-1001", default));
-        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma.Replace("Emma de Vries", "Noah Bakker", StringComparison.Ordinal)), "de-wilg", "LL-1002", default));
+        await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma), "de-wilg", "LL-1001", default));
+        await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma.Replace("Emma de Vries", "Noah Bakker", StringComparison.Ordinal)), "de-wilg", "LL-1002", default));
         await DrainRescreensAsync(host);
 
-        var dated = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Json("""{"withdrawn_on": "2026-12-01"}"""), "de-wilg", "LL-1001", default));
-        var today = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Request(), "de-wilg", "LL-1002", default));
+        var dated = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Json("""{"withdrawn_on": "2026-12-01"}"""), "de-wilg", "LL-1001", default));
+        var today = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Request(), "de-wilg", "LL-1002", default));
 
         Assert.Equal(200, dated.Status);
         Assert.Equal("2026-12-01", dated.Json().GetProperty("withdrawn_on").GetString());
@@ -144,10 +144,10 @@ public sealed class ConsentApiTests(Azurite azurite)
     public async Task A_withdrawal_dated_before_valid_from_is_400_on_withdrawn_on_and_changes_nothing()
     {
         await using var host = await StartAsync();
-        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma), "de-wilg", "LL-1001", default));
+        await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma), "de-wilg", "LL-1001", default));
         await DrainRescreensAsync(host);
 
-        var answer = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Json("""{"withdrawn_on": "2026-07-31"}"""), "de-wilg", "LL-1001", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Json("""{"withdrawn_on": "2026-07-31"}"""), "de-wilg", "LL-1001", default));
 
         var error = Assert.Single(answer.ValidationErrors()["withdrawn_on"]);
         Assert.Equal("2026-07-31 is before valid_from 2026-08-01 of the record; withdraw from that date or later", error);
@@ -162,9 +162,9 @@ public sealed class ConsentApiTests(Azurite azurite)
     public async Task A_withdrawal_without_a_date_of_a_consent_that_has_not_started_counts_from_valid_from()
     {
         await using var host = await StartAsync();
-        await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma.Replace("2026-08-01", "2027-08-01", StringComparison.Ordinal).Replace("2027-07-31", "2028-07-31", StringComparison.Ordinal)), "de-wilg", "LL-1001", default));
+        await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma.Replace("2026-08-01", "2027-08-01", StringComparison.Ordinal).Replace("2027-07-31", "2028-07-31", StringComparison.Ordinal)), "de-wilg", "LL-1001", default));
 
-        var answer = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Request(), "de-wilg", "LL-1001", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Request(), "de-wilg", "LL-1001", default));
 
         Assert.Equal(200, answer.Status);
         Assert.Equal("2027-08-01", answer.Json().GetProperty("withdrawn_on").GetString());
@@ -180,7 +180,7 @@ public sealed class ConsentApiTests(Azurite azurite)
             "school;subject_id;kind;display_name;channels;valid_from;valid_until;withdrawn_on;evidence;klas\r\n"
             + "de-wilg;LL-1001;pupil;Zoë Çelik;website,newsletter;2026-08-01;2027-07-31;;form-2026-001;8b\r\n"));
 
-        var answer = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(request, "de-wilg", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(request, "de-wilg", default));
 
         Assert.Equal(200, answer.Status);
         var json = answer.Json();
@@ -198,7 +198,7 @@ public sealed class ConsentApiTests(Azurite azurite)
         await using var host = await StartAsync();
         const string csv = CsvHeader + "de-wilg,LL-1001,pupil,de Vries, Emma,website,2026-08-01,2027-07-31,,form-2026-001\n";
 
-        var answer = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
 
         var errors = answer.ValidationErrors();
         Assert.Equal(["line 2"], errors.Keys);
@@ -214,8 +214,8 @@ public sealed class ConsentApiTests(Azurite azurite)
             + "de-wilg,LL-1001,pupil,Emma de Vries,schoolguide;website,2026-08-01,2027-07-31,,form-2026-001\n"
             + "de-wilg,MW-2001,staff,Sanne Jansen,,2026-08-01,2027-07-31,,\n";
 
-        var first = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
-        var second = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(
+        var first = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
+        var second = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(
             host.Request(csv.Replace("schoolguide;website", "website", StringComparison.Ordinal), "text/csv; charset=utf-8"), "de-wilg", default));
 
         Assert.Equal(200, first.Status);
@@ -240,10 +240,10 @@ public sealed class ConsentApiTests(Azurite azurite)
         const string csv = CsvHeader
             + "de-wilg,MW-2001,staff,Sanne Jansen,,2026-08-01,2027-07-31,,\n"
             + "de-wilg,LL-1001,pupil,Emma de Vries,schoolguide;website,2026-08-01,2027-07-31,,form-2026-001\n";
-        await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
-        await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Json("""{"withdrawn_on": "2026-11-20"}"""), "de-wilg", "LL-1001", default));
+        await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
+        await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Json("""{"withdrawn_on": "2026-11-20"}"""), "de-wilg", "LL-1001", default));
 
-        var again = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
+        var again = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
 
         Assert.Equal(200, again.Status);
         Assert.Equal(2, again.Json().GetProperty("unchanged").GetInt32());
@@ -264,7 +264,7 @@ public sealed class ConsentApiTests(Azurite azurite)
             + "de-wilg,LL-1002,pupil,Noah Bakker,website;billboard,2026-13-01,2027-07-31,,form-2026-002\n"
             + "het-anker,LL-2001,pupil,Daan Smit,website,2026-08-01,2027-07-31,,form-2026-003\n";
 
-        var answer = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
 
         var errors = answer.ValidationErrors();
         Assert.Equal(["line 3, channels", "line 3, valid_from", "line 4, school"], errors.Keys.Order(StringComparer.Ordinal));
@@ -281,7 +281,7 @@ public sealed class ConsentApiTests(Azurite azurite)
         await using var host = await StartAsync();
         const string csv = CsvHeader + "\n" + "het-anker,LL-2001,pupil,Daan Smit,website,2026-08-01,2027-07-31,,form-2026-003\n";
 
-        var answer = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
 
         Assert.Equal(["line 3, school"], answer.ValidationErrors().Keys);
         Assert.Empty(await host.Services.GetRequiredService<TableConsentRegister>().ExportAsync(default));
@@ -292,8 +292,8 @@ public sealed class ConsentApiTests(Azurite azurite)
     {
         await using var host = await StartAsync();
 
-        var import = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(CsvHeader, "application/json"), "de-wilg", default));
-        var put = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Request(Emma, "text/plain"), "de-wilg", "LL-1001", default));
+        var import = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(CsvHeader, "application/json"), "de-wilg", default));
+        var put = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Request(Emma, "text/plain"), "de-wilg", "LL-1001", default));
 
         Assert.Equal((415, "application/problem+json"), (import.Status, import.ContentType));
         Assert.Equal((415, "application/problem+json"), (put.Status, put.ContentType));
@@ -316,7 +316,7 @@ public sealed class ConsentApiTests(Azurite azurite)
                 ["valid_until"] = "2027-07-31",
                 ["evidence"] = values[^(i + 1)],
             });
-            Assert.Equal(200, (await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(body), "de-wilg", $"LL-{1001 + i}", default))).Status);
+            Assert.Equal(200, (await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(body), "de-wilg", $"LL-{1001 + i}", default))).Status);
         }
 
         // What `mediagate consent export` writes of this register.
@@ -331,9 +331,9 @@ public sealed class ConsentApiTests(Azurite azurite)
         Assert.Contains("de-wilg,LL-1005,pupil,\"''=x\",website,2026-08-01,2027-07-31,,\"'-x\"\r\n", csv, StringComparison.Ordinal);
         Assert.Contains("de-wilg,LL-1007,pupil,'s-Gravenhage,website,2026-08-01,2027-07-31,,\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\"\r\n", csv, StringComparison.Ordinal);
 
-        var over = await host.AnswerAsync(host.Function<ImportConsent>().RunAsync(host.Request(csv, "text/csv"), "de-wilg", default));
+        var over = await host.AnswerAsync(host.Function<HttpApi>().ImportConsent(host.Request(csv, "text/csv"), "de-wilg", default));
         await using var elsewhere = await StartAsync();
-        var fresh = await elsewhere.AnswerAsync(elsewhere.Function<ImportConsent>().RunAsync(elsewhere.Request(csv, "text/csv"), "de-wilg", default));
+        var fresh = await elsewhere.AnswerAsync(elsewhere.Function<HttpApi>().ImportConsent(elsewhere.Request(csv, "text/csv"), "de-wilg", default));
 
         Assert.Equal(200, over.Status);
         Assert.Equal((0, 0, values.Length), (over.Json().GetProperty("added").GetInt32(), over.Json().GetProperty("changed").GetInt32(), over.Json().GetProperty("unchanged").GetInt32()));
@@ -341,7 +341,7 @@ public sealed class ConsentApiTests(Azurite azurite)
         Assert.Equal(values.Length, fresh.Json().GetProperty("added").GetInt32());
         for (var i = 0; i < values.Length; i++)
         {
-            var record = (await elsewhere.AnswerAsync(elsewhere.Function<GetConsent>().RunAsync(elsewhere.Request(), "de-wilg", $"LL-{1001 + i}", default))).Json();
+            var record = (await elsewhere.AnswerAsync(elsewhere.Function<HttpApi>().GetConsent(elsewhere.Request(), "de-wilg", $"LL-{1001 + i}", default))).Json();
             Assert.Equal((values[i], values[^(i + 1)]), (record.GetProperty("display_name").GetString(), record.GetProperty("evidence").GetString()));
         }
     }

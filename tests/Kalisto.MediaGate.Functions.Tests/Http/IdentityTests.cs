@@ -27,8 +27,8 @@ public sealed class IdentityTests(Azurite azurite)
     {
         await using var host = await FunctionsHost.StartAsync(azurite, new Dictionary<string, string?> { ["WEBSITE_AUTH_ENABLED"] = enabled });
 
-        var read = await host.AnswerAsync(host.Function<GetConsent>().RunAsync(host.Request(user: TestUsers.Admin), "de-wilg", "LL-1001", default));
-        var write = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma, TestUsers.Admin), "de-wilg", "LL-1001", default));
+        var read = await host.AnswerAsync(host.Function<HttpApi>().GetConsent(host.Request(user: TestUsers.Admin), "de-wilg", "LL-1001", default));
+        var write = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma, TestUsers.Admin), "de-wilg", "LL-1001", default));
 
         Assert.Equal((401, "application/problem+json"), (read.Status, read.ContentType));
         Assert.Equal(401, write.Status);
@@ -45,7 +45,7 @@ public sealed class IdentityTests(Azurite azurite)
         var request = host.Request(anonymous: true);
         request.Headers["X-MS-CLIENT-PRINCIPAL"] = header;
 
-        var answer = await host.AnswerAsync(host.Function<Me>().RunAsync(request));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().Me(request));
 
         Assert.Equal(401, answer.Status);
     }
@@ -58,7 +58,7 @@ public sealed class IdentityTests(Azurite azurite)
         request.Headers.Remove("X-MS-CLIENT-PRINCIPAL");
         request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "privacy@de-wilg.example";
 
-        var answer = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(request, "de-wilg", "LL-1001", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(request, "de-wilg", "LL-1001", default));
 
         Assert.Equal(401, answer.Status);
         Assert.Empty(await host.Services.GetRequiredService<TableConsentRegister>().ExportAsync(default));
@@ -70,8 +70,8 @@ public sealed class IdentityTests(Azurite azurite)
         await using var host = await FunctionsHost.StartAsync(azurite);
         var stranger = new TestUser("Sam Stranger", new Guid("b0000000-0000-4000-8000-000000000001"), [Guid.NewGuid()], ["Some.Other.Role"]);
 
-        var read = await host.AnswerAsync(host.Function<ListItems>().RunAsync(host.Query("?state=approved", stranger), "de-wilg", default));
-        var me = await host.AnswerAsync(host.Function<Me>().RunAsync(host.Request(user: stranger)));
+        var read = await host.AnswerAsync(host.Function<HttpApi>().ListItems(host.Query("?state=approved", stranger), "de-wilg", default));
+        var me = await host.AnswerAsync(host.Function<HttpApi>().Me(host.Request(user: stranger)));
 
         Assert.Equal((403, "application/problem+json"), (read.Status, read.ContentType));
         Assert.Equal(200, me.Status);

@@ -30,9 +30,9 @@ public sealed class ItemsApiTests(Azurite azurite)
         var clock = new FixedClock(ScreenedAt);
         await using var host = await ScreenedAsync(clock);
 
-        var review = await host.AnswerAsync(host.Function<ListItems>().RunAsync(host.Request(), "de-wilg", default));
-        var approved = await host.AnswerAsync(host.Function<ListItems>().RunAsync(host.Query("?state=approved"), "de-wilg", default));
-        var redacted = await host.AnswerAsync(host.Function<ListItems>().RunAsync(host.Query("?state=Redacted"), "de-wilg", default));
+        var review = await host.AnswerAsync(host.Function<HttpApi>().ListItems(host.Request(), "de-wilg", default));
+        var approved = await host.AnswerAsync(host.Function<HttpApi>().ListItems(host.Query("?state=approved"), "de-wilg", default));
+        var redacted = await host.AnswerAsync(host.Function<HttpApi>().ListItems(host.Query("?state=Redacted"), "de-wilg", default));
 
         Assert.Equal(200, review.Status);
         Assert.StartsWith("application/json", review.ContentType, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class ItemsApiTests(Azurite azurite)
         var clock = new FixedClock(ScreenedAt);
         await using var host = await ScreenedAsync(clock);
         clock.Now = ScreenedAt.AddHours(12);
-        var withdrawal = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Request(), "de-wilg", "LL-1002", default));
+        var withdrawal = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Request(), "de-wilg", "LL-1002", default));
         Assert.Equal(200, withdrawal.Status);
         var rescreen = host.Function<RescreenItems>();
         var (handled, failed) = await QueueDrain.RunMessagesAsync(host.Services.GetRequiredService<MediaStorage>().RescreenQueue, async (m, ct) =>
@@ -82,7 +82,7 @@ public sealed class ItemsApiTests(Azurite azurite)
         Assert.Equal((1, 0), (handled, failed));
 
         var finish = await KeyOfAsync(host, "de-wilg", Finish);
-        var answer = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(host.Request(), "de-wilg", finish, default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().ItemAudit(host.Request(), "de-wilg", finish, default));
 
         Assert.Equal(200, answer.Status);
         var audit = answer.Json();
@@ -109,9 +109,9 @@ public sealed class ItemsApiTests(Azurite azurite)
         await using var host = await ScreenedAsync(new FixedClock(ScreenedAt));
 
         var other = await KeyOfAsync(host, "het-anker", OtherSchool);
-        var unknown = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(host.Request(), "de-wilg", ItemKey.For("de-wilg/nothing.jpg", "0x0"), default));
-        var elsewhere = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(host.Request(), "de-wilg", other, default));
-        var own = await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(host.Request(), "het-anker", other, default));
+        var unknown = await host.AnswerAsync(host.Function<HttpApi>().ItemAudit(host.Request(), "de-wilg", ItemKey.For("de-wilg/nothing.jpg", "0x0"), default));
+        var elsewhere = await host.AnswerAsync(host.Function<HttpApi>().ItemAudit(host.Request(), "de-wilg", other, default));
+        var own = await host.AnswerAsync(host.Function<HttpApi>().ItemAudit(host.Request(), "het-anker", other, default));
 
         Assert.Equal((404, "application/problem+json"), (unknown.Status, unknown.ContentType));
         Assert.Equal((404, "application/problem+json"), (elsewhere.Status, elsewhere.ContentType));
@@ -123,8 +123,8 @@ public sealed class ItemsApiTests(Azurite azurite)
     {
         await using var host = await ScreenedAsync(new FixedClock(ScreenedAt));
 
-        var day = await host.AnswerAsync(host.Function<ExportAudit>().RunAsync(host.Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
-        var dayBefore = await host.AnswerAsync(host.Function<ExportAudit>().RunAsync(host.Query("?from=2026-11-01&to=2026-11-26"), "de-wilg", default));
+        var day = await host.AnswerAsync(host.Function<HttpApi>().ExportAudit(host.Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
+        var dayBefore = await host.AnswerAsync(host.Function<HttpApi>().ExportAudit(host.Query("?from=2026-11-01&to=2026-11-26"), "de-wilg", default));
 
         Assert.Equal(200, day.Status);
         Assert.Equal("text/csv; charset=utf-8", day.ContentType);
@@ -152,7 +152,7 @@ public sealed class ItemsApiTests(Azurite azurite)
         await storage.Uploads.UploadAsync(path, MediaBuilder.Jpeg(MediaBuilder.Xmp(MediaBuilder.DcSubject("-1001"))));
         await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient(path), path, default);
 
-        var answer = await host.AnswerAsync(host.Function<ExportAudit>().RunAsync(host.Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().ExportAudit(host.Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
 
         Assert.Equal((200, "text/csv; charset=utf-8"), (answer.Status, answer.ContentType));
         var row = Assert.Single(Lines(answer.Body).Skip(1));
