@@ -49,6 +49,7 @@ var mediaContainerNames = [
   'uploads'
   'approved'
   'quarantine'
+  'previews'
 ]
 var deadLetterContainerName = 'deadletter'
 var allowedIpRanges = ipRangeList(storageAllowedIpRanges)

@@ -1,4 +1,5 @@
 using Kalisto.MediaGate.Imaging;
+using Kalisto.MediaGate.Imaging.Previews;
 using Kalisto.MediaGate.Imaging.Publishing;
 using Kalisto.MediaGate.Imaging.Redaction;
 using Kalisto.MediaGate.Imaging.Stripping;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Microsoft.Extensions.DependencyInjection;
 #pragma warning restore IDE0130
 
-/// <summary>Imaging's services: Core's publishing ports (stripping, the publication check, redaction) on ImageSharp.</summary>
+/// <summary>Imaging's services: Core's publishing ports (stripping, the publication check, redaction, previews) on ImageSharp.</summary>
 public static class ImagingServiceCollectionExtensions
 {
     /// <summary>Adds the imaging options (bound from <c>MediaGate:Imaging</c>, validated at start) and the publishing ports.</summary>
@@ -21,6 +22,7 @@ public static class ImagingServiceCollectionExtensions
         services.TryAddSingleton<IMetadataStripper, MetadataStripper>();
         services.TryAddSingleton<IPublicationCheck, PublicationCheck>();
         services.TryAddSingleton<IImageRedactor, ImageRedactor>();
+        services.TryAddSingleton<IPreviewMaker, PreviewMaker>();
         return services;
     }
 }

@@ -32,11 +32,13 @@ public sealed class MediaStorage
         Uploads = blobs.GetBlobContainerClient(names.UploadsContainer);
         Approved = blobs.GetBlobContainerClient(names.ApprovedContainer);
         Quarantine = blobs.GetBlobContainerClient(names.QuarantineContainer);
+        Previews = blobs.GetBlobContainerClient(names.PreviewsContainer);
         Consent = tables.GetTableClient(names.ConsentTable);
         Items = tables.GetTableClient(names.ItemsTable);
         Runs = tables.GetTableClient(names.RunsTable);
         RedactQueue = queues.GetQueueClient(names.RedactQueue);
         RescreenQueue = queues.GetQueueClient(names.RescreenQueue);
+        PreviewsQueue = queues.GetQueueClient(names.PreviewsQueue);
     }
 
     public StorageOptions Options { get; }
@@ -81,6 +83,9 @@ public sealed class MediaStorage
 
     public BlobContainerClient Quarantine { get; }
 
+    /// <summary>Previews for the web app, each showing one decision of one item (never published anywhere).</summary>
+    public BlobContainerClient Previews { get; }
+
     /// <summary>The consent register: records, their history and the re-screens they owe, per school.</summary>
     public TableClient Consent { get; }
 
@@ -96,13 +101,16 @@ public sealed class MediaStorage
     /// <summary>Messages for re-screening after consent changes (Base64, as queue triggers expect).</summary>
     public QueueClient RescreenQueue { get; }
 
+    /// <summary>Requests for the preview of an item as one decision left it (Base64, as queue triggers expect).</summary>
+    public QueueClient PreviewsQueue { get; }
+
     /// <summary>
     /// Creates every container, table and queue that does not exist yet. For local development and the
     /// command line; in Azure the infrastructure creates them.
     /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var container in new[] { Uploads, Approved, Quarantine })
+        foreach (var container in new[] { Uploads, Approved, Quarantine, Previews })
         {
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
@@ -112,7 +120,7 @@ public sealed class MediaStorage
             await table.CreateIfNotExistsAsync(cancellationToken);
         }
 
-        foreach (var queue in new[] { RedactQueue, RescreenQueue })
+        foreach (var queue in new[] { RedactQueue, RescreenQueue, PreviewsQueue })
         {
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }

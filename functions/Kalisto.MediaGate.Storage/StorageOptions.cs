@@ -16,6 +16,10 @@ public sealed class StorageOptions
     [Required, RegularExpression(ContainerName)]
     public string QuarantineContainer { get; set; } = "quarantine";
 
+    /// <summary>The web app's previews of items: <c>{school}/{item ID}.jpg</c>, each marked with the decision it shows.</summary>
+    [Required, RegularExpression(ContainerName)]
+    public string PreviewsContainer { get; set; } = "previews";
+
     /// <summary>
     /// The consent register: PartitionKey school, RowKey subject; in the same partition a history row for
     /// every change (who, when, old and new value) and an outbox row per re-screen owed.
@@ -41,6 +45,9 @@ public sealed class StorageOptions
 
     [Required, RegularExpression(QueueName)]
     public string RescreenQueue { get; set; } = "rescreen";
+
+    [Required, RegularExpression(QueueName)]
+    public string PreviewsQueue { get; set; } = "previews";
 
     /// <summary>Read buffer for blob streams: the tag reader reads kilobytes, not the whole blob.</summary>
     [Range(4 * 1024, 4 * 1024 * 1024)]

@@ -3,6 +3,7 @@ using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
 using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Previews;
 using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +50,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ItemMoves>();
         services.TryAddSingleton<UploadScreening>();
         services.TryAddSingleton<RedactionPublishing>();
+        services.TryAddSingleton<PreviewStore>();
+        services.TryAddSingleton<PreviewPublishing>();
         services.TryAddSingleton<RescreenOutbox>();
         services.TryAddSingleton<ConsentChanges>();
         services.TryAddSingleton<ItemRescreening>();

@@ -32,6 +32,7 @@ public static class WebServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, SchoolPermissionHandler>());
         services.TryAddSingleton<ApiAccess>();
         services.TryAddSingleton<SchoolApi>();
+        services.TryAddSingleton<PreviewApi>();
         return services;
     }
 }

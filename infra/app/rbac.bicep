@@ -8,7 +8,7 @@
 @description('Name of the media storage account.')
 param mediaStorageAccountName string
 
-@description('Blob containers of the pipeline on the media account (uploads, approved, quarantine).')
+@description('Blob containers of the pipeline on the media account (uploads, approved, quarantine, previews).')
 param mediaContainerNames string[]
 
 @description('Blob container on the media account that receives dead-lettered upload events.')
@@ -85,7 +85,7 @@ resource mediaBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 ]
 
-// Media account. The redact and rescreen queues, their -poison queues, and webjobs-blobtrigger-poison,
+// Media account. The redact, rescreen and previews queues, their -poison queues, and webjobs-blobtrigger-poison,
 // which the Event Grid blob trigger writes on the account of its connection (MediaStorage).
 resource mediaQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(mediaAccount.id, identity.id, storageQueueDataContributor)

@@ -1,7 +1,7 @@
-// The media storage account: the uploads, approved and quarantine containers, the dead-letter container
-// of the upload events, the consent, items and runs tables and the redact and rescreen queues. The
-// Functions host keeps its own state in another account (host-storage.bicep), so nobody needs more than
-// Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
+// The media storage account: the uploads, approved, quarantine and previews containers, the dead-letter
+// container of the upload events, the consent, items and runs tables and the redact, rescreen and previews
+// queues. The Functions host keeps its own state in another account (host-storage.bicep), so nobody needs
+// more than Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
 // Every read, write and delete of its blobs, tables and queues is logged to Log Analytics.
 
 import { mediaNetworkAcls } from 'network.bicep'
@@ -15,7 +15,7 @@ param location string
 @description('Tags for the account.')
 param tags object
 
-@description('Blob containers of the pipeline (uploads, approved, quarantine).')
+@description('Blob containers of the pipeline (uploads, approved, quarantine, previews).')
 param mediaContainerNames string[]
 
 @description('Blob container Event Grid writes the upload events it could not deliver to.')
@@ -49,6 +49,7 @@ var tableNames = [
 var queueNames = [
   'redact'
   'rescreen'
+  'previews'
 ]
 
 // Who read, wrote or deleted what, and when (caller object ID, IP address, operation, object).

@@ -26,6 +26,15 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void MakePreview_listens_to_the_previews_queue_through_MediaStorage()
+    {
+        var binding = Binding("MakePreview", "queueTrigger");
+
+        Assert.Equal("previews", binding.GetProperty("queueName").GetString());
+        Assert.Equal("MediaStorage", binding.GetProperty("connection").GetString());
+    }
+
+    [Fact]
     public void RescreenItems_listens_to_the_rescreen_queue_and_ExpireConsents_runs_nightly()
     {
         var rescreen = Binding("RescreenItems", "queueTrigger");

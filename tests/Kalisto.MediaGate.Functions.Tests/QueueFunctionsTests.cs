@@ -1,6 +1,7 @@
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
+using Kalisto.MediaGate.Storage.Previews;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,23 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         Assert.Empty(await storage.Approved.NamesAsync());
         var item = Assert.Single(await host.Services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
         Assert.Equal(Outcome.Quarantined, item.Outcome);
+    }
+
+    [Fact]
+    public async Task MakePreview_makes_the_preview_each_decision_asks_for()
+    {
+        await using var host = await FunctionsHost.StartAsync(azurite, clock: new FixedClock(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)));
+        var storage = host.Services.GetRequiredService<MediaStorage>();
+        await host.Services.GetRequiredService<ConsentChanges>().ImportAsync([Records.Valid("de-wilg", "LL-1001", "Emma de Vries", "newsletter", "website")], "test", CancellationToken.None);
+        await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
+        await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient("de-wilg/emma.jpg"), "de-wilg/emma.jpg", CancellationToken.None);
+
+        var message = Assert.Single((await storage.PreviewsQueue.ReceiveMessagesAsync(32)).Value);
+        await host.Function<MakePreview>().RunAsync(message.MessageText, CancellationToken.None);
+
+        var item = Assert.Single(await host.Services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None));
+        await using var preview = await host.Services.GetRequiredService<PreviewStore>().OpenAsync(item, CancellationToken.None);
+        Assert.NotNull(preview);
     }
 
     [Fact]

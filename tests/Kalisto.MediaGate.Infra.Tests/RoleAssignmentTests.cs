@@ -33,11 +33,11 @@ public sealed class RoleAssignmentTests(BicepBuild build)
         Assert.Equal(
             [(MediaAccount, StorageTableDataContributor), (MediaAccount, StorageQueueDataContributor), (MediaContainers, StorageBlobDataContributor)],
             onMedia);
-        // The blob role loops once per pipeline container: uploads, approved, quarantine, not the dead letters.
+        // The blob role loops once per pipeline container: uploads, approved, quarantine, previews, not the dead letters.
         var blobRole = Rbac.OfType("Microsoft.Authorization/roleAssignments").Single(assignment => ArmTemplate.Str(assignment, "scope") == MediaContainers);
         Assert.Equal("[length(parameters('mediaContainerNames'))]", ArmTemplate.Str(blobRole, "copy.count"));
         Assert.Equal("[variables('mediaContainerNames')]", Rbac.PassedParameter("mediaContainerNames"));
-        Assert.Equal(["approved", "quarantine", "uploads"], ArmTemplate.Strings(build.Main.Variables["mediaContainerNames"]).Order());
+        Assert.Equal(["approved", "previews", "quarantine", "uploads"], ArmTemplate.Strings(build.Main.Variables["mediaContainerNames"]).Order());
         Assert.Equal(build.Main.Module("storage").PassedParameter("mediaContainerNames"), Rbac.PassedParameter("mediaContainerNames"));
         Assert.Equal(build.Main.Module("storage").PassedParameter("name"), Rbac.PassedParameter("mediaStorageAccountName"));
     }

@@ -91,11 +91,11 @@ public sealed partial class StorageAccountTests(BicepBuild build)
     [Fact]
     public void Media_containers_tables_and_queues_are_created()
     {
-        Assert.Equal(["approved", "quarantine", "uploads"],
+        Assert.Equal(["approved", "previews", "quarantine", "uploads"],
             LoopedNames("Microsoft.Storage/storageAccounts/blobServices/containers").Order());
         Assert.Equal(["consent", "items", "runs"],
             LoopedNames("Microsoft.Storage/storageAccounts/tableServices/tables").Order());
-        Assert.Equal(["redact", "rescreen"],
+        Assert.Equal(["previews", "redact", "rescreen"],
             LoopedNames("Microsoft.Storage/storageAccounts/queueServices/queues").Order());
     }
 

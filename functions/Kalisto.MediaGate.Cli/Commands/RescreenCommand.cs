@@ -58,7 +58,7 @@ internal static class RescreenCommand
 
     /// <summary>
     /// Processes every pending re-screen (queued, then owed in the outbox without a message) and the
-    /// redactions they ask for, as the Functions app does; each failure is printed under <paramref name="name"/>.
+    /// redactions and previews they ask for, as the Functions app does; each failure is printed under <paramref name="name"/>.
     /// </summary>
     internal static async Task<RescreenRun> ProcessAsync(StorageSession session, string? school, string name, CliConsole console, CancellationToken ct, Action? rescreened = null)
     {
@@ -121,6 +121,7 @@ internal static class RescreenCommand
             Environment.ProcessorCount,
             ct,
             (message, e) => console.Error.WriteLine($"mediagate {name}: the redaction of {RedactionPublishing.Parse(message).Location} failed ({Why(e)}); it stays queued."));
+        await PreviewDrain.RunAsync(session, name, console, ct);
         return new RescreenRun(subjects, moved, failed + redactionsFailed);
     }
 

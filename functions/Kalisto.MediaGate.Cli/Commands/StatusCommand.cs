@@ -110,6 +110,8 @@ internal static class StatusCommand
             storage.Options.RedactQueue + "-poison",
             storage.Options.RescreenQueue,
             storage.Options.RescreenQueue + "-poison",
+            storage.Options.PreviewsQueue,
+            storage.Options.PreviewsQueue + "-poison",
             BlobTriggerPoisonQueue,
         ];
         var depths = new List<StatusLine.QueueDepth>();

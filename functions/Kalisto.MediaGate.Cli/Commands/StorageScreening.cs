@@ -46,6 +46,9 @@ internal static class StorageScreening
             console.Error.WriteLine($"mediagate screen: {failed} redaction(s) failed and stay queued; run screen again to retry them.");
         }
 
+        // What MakePreview does in Azure: the previews of the decisions above (and of the redactions published).
+        await PreviewDrain.RunAsync(session, "screen", console, ct);
+
         if (!json)
         {
             OfflineScreening.RenderTables(console.Ansi, results, language, "mediagate items --storage ...");

@@ -7,6 +7,7 @@ using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
+using Kalisto.MediaGate.Storage.Previews;
 using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.Extensions.Logging;
 
@@ -136,10 +137,17 @@ public sealed partial class ItemMoves(
             {
                 // Also when nothing changed: an earlier round may have recorded this state and died before this step.
                 await RemoveLeftoversAsync(item, copies, cancellationToken);
+                var confirmed = item.Converged;
                 item = item with { Location = converged.Location, Converged = true };
                 if (await catalog.UpdateAsync(item, etag, cancellationToken) is null)
                 {
                     continue; // changed while the copies were made to match it: settle the newer state
+                }
+
+                if (!confirmed || trigger == UploadScreening.Trigger)
+                {
+                    // The step that recorded this state may have died before it asked for the preview (a redelivery).
+                    await RequestPreviewAsync(item, cancellationToken);
                 }
 
                 if (item.RedactionPending && !fresh)
@@ -167,8 +175,9 @@ public sealed partial class ItemMoves(
                 await QueueRedactionAsync(next, cancellationToken);
             }
 
-            // Recorded: now the published copies that no longer belong go.
+            // Recorded: now the published copies that no longer belong go, then the preview of the new state is asked for.
             await RemoveLeftoversAsync(next, copies, cancellationToken);
+            await RequestPreviewAsync(next, cancellationToken);
             LogMoved(item.Location, item.StateName, next.StateName, trigger, round);
 
             // Otherwise the copies are confirmed with a write conditional on the recorded state: when another
@@ -546,6 +555,28 @@ public sealed partial class ItemMoves(
         }
     }
 
+    /// <summary>
+    /// Asks for the preview of <paramref name="item"/> as it is recorded now (after its decision was committed).
+    /// A preview is only a view: a request the queue refuses is logged and lost (the item then has no preview
+    /// until its next decision), never a reason to fail the step that moved the item.
+    /// </summary>
+    internal async Task RequestPreviewAsync(ItemState item, CancellationToken cancellationToken)
+    {
+        if (item.Screening || item.RedactionPending)
+        {
+            return; // nothing to show yet: the decision, or the publication of the derivative, asks later
+        }
+
+        try
+        {
+            await storage.PreviewsQueue.SendMessageAsync(PreviewPublishing.Serialize(PreviewRequest.For(item)), cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            LogPreviewNotRequested(item.Location, e.Status);
+        }
+    }
+
     private Task QueueRedactionAsync(ItemState item, CancellationToken cancellationToken) =>
         storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(item), ItemCatalog.Json), cancellationToken);
 
@@ -617,6 +648,9 @@ public sealed partial class ItemMoves(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: the last check refused its copy for approved: {Finding}")]
     private partial void LogLastCheck(string location, string finding);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: the preview of its new state could not be asked for (status {Status}); it has none until its next decision")]
+    private partial void LogPreviewNotRequested(string location, int status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Location} cannot be published without identifiers ({Reason}); quarantined")]
     private partial void LogNotPublishable(string location, string reason);

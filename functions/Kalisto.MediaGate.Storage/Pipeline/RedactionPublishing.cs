@@ -104,8 +104,13 @@ public sealed partial class RedactionPublishing(
         }
 
         next = next with { Converged = false };
-        if (await catalog.CommitAsync(next, read.ETag, Trigger, decision, cancellationToken) is not { } committed
-            || await catalog.UpdateAsync(next with { Converged = true }, committed, cancellationToken) is null)
+        var committed = await catalog.CommitAsync(next, read.ETag, Trigger, decision, cancellationToken);
+        if (committed is not null)
+        {
+            await moves.RequestPreviewAsync(next, cancellationToken); // the derivative, or the original kept in quarantine
+        }
+
+        if (committed is null || await catalog.UpdateAsync(next with { Converged = true }, committed.Value, cancellationToken) is null)
         {
             // Changed while the pixels were worked on: settle the newer state (which removes the
             // derivative again when it no longer belongs).

@@ -32,7 +32,7 @@ public sealed class StatusCommandTests : IDisposable
             ["de-wilg approved 3", "de-wilg quarantined 3", "de-wilg redacted 1", "het-anker approved 1", "het-anker quarantined 2"],
             status.GetProperty("items").EnumerateArray().Select(c => $"{c.GetProperty("school").GetString()} {c.GetProperty("state").GetString()} {c.GetProperty("count").GetInt32()}"));
         Assert.Equal(
-            ["redact 0", "redact-poison 0", "rescreen 7", "rescreen-poison 1", "webjobs-blobtrigger-poison 0"],
+            ["redact 0", "redact-poison 0", "rescreen 7", "rescreen-poison 1", "previews 0", "previews-poison 0", "webjobs-blobtrigger-poison 0"],
             status.GetProperty("queues").EnumerateArray().Select(q => $"{q.GetProperty("name").GetString()} {q.GetProperty("messages").GetInt32()}"));
         Assert.Equal(1, status.GetProperty("uploads").GetProperty("waiting").GetInt32());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", status.GetProperty("uploads").GetProperty("oldest").GetString());

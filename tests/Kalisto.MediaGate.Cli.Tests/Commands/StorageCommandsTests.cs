@@ -50,6 +50,15 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
         Assert.Equal("approved", Outcome(decisions, "de-wilg/groep8/lege-gang.jpg"));
         Assert.Equal("quarantined", Outcome(decisions, "het-anker/excursie/onbekend.jpg"));
 
+        // The previews the decisions asked for are made too: one per image, none for the video nor for the
+        // image that cannot be decoded.
+        var images = decisions.Count(d => d.GetProperty("path").GetString() is not ("de-wilg/musical/uitvoering.mp4" or "de-wilg/musical/kapot.jpg"));
+        Assert.Equal(8, images);
+        var previews = new Azure.Storage.Blobs.BlobContainerClient(storage, "previews").GetBlobs().Select(b => b.Name).ToList();
+        Assert.Equal(images, previews.Count);
+        Assert.All(previews, name => Assert.Matches("^(de-wilg|het-anker)/[0-9a-f]{32}\\.jpg$", name));
+        Assert.Equal(0, new Azure.Storage.Queues.QueueClient(storage, "previews").GetProperties().Value.ApproximateMessagesCount);
+
         var again = CommandLineRun.Of("screen", "--storage", storage, "--json");
         Assert.Equal(string.Empty, again.Out); // everything was moved: nothing left to screen
 

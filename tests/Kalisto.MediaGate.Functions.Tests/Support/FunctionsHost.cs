@@ -34,11 +34,13 @@ internal sealed class FunctionsHost : IAsyncDisposable
             ["MediaGate:Storage:UploadsContainer"] = names.UploadsContainer,
             ["MediaGate:Storage:ApprovedContainer"] = names.ApprovedContainer,
             ["MediaGate:Storage:QuarantineContainer"] = names.QuarantineContainer,
+            ["MediaGate:Storage:PreviewsContainer"] = names.PreviewsContainer,
             ["MediaGate:Storage:ConsentTable"] = names.ConsentTable,
             ["MediaGate:Storage:ItemsTable"] = names.ItemsTable,
             ["MediaGate:Storage:RunsTable"] = names.RunsTable,
             ["MediaGate:Storage:RedactQueue"] = names.RedactQueue,
             ["MediaGate:Storage:RescreenQueue"] = names.RescreenQueue,
+            ["MediaGate:Storage:PreviewsQueue"] = names.PreviewsQueue,
         };
         foreach (var (key, value) in TestUsers.Settings)
         {

@@ -124,11 +124,13 @@ public sealed class Azurite : IAsyncLifetime
             UploadsContainer = $"uploads-{id}",
             ApprovedContainer = $"approved-{id}",
             QuarantineContainer = $"quarantine-{id}",
+            PreviewsContainer = $"previews-{id}",
             ConsentTable = $"consent{id}",
             ItemsTable = $"items{id}",
             RunsTable = $"runs{id}",
             RedactQueue = $"redact-{id}",
             RescreenQueue = $"rescreen-{id}",
+            PreviewsQueue = $"previews-{id}",
         };
     }
 
