@@ -32,13 +32,21 @@ public sealed partial class ApiAccess(IAuthorizationService authorization, IOpti
     }
 
     /// <summary>Runs <paramref name="handler"/> for the caller when they have <paramref name="permission"/> in <paramref name="school"/>.</summary>
-    public async Task<IResult> RunAsync(HttpContext context, string? school, Permission permission, Func<MediaGateCaller, Task<IResult>> handler)
+    public Task<IResult> RunAsync(HttpContext context, string? school, Permission permission, Func<MediaGateCaller, Task<IResult>> handler) =>
+        RunAsync(context, school, [permission], handler);
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> for the caller when they have at least one of <paramref name="anyOf"/> in
+    /// <paramref name="school"/>: for a route whose item decides which one counts (a preview), where the handler checks that one.
+    /// </summary>
+    public async Task<IResult> RunAsync(HttpContext context, string? school, IReadOnlyList<Permission> anyOf, Func<MediaGateCaller, Task<IResult>> handler)
     {
+        ArgumentNullException.ThrowIfNull(anyOf);
         ArgumentNullException.ThrowIfNull(handler);
         var caller = await CallerAsync(context);
         if (caller is null)
         {
-            LogRefused(permission, 401);
+            LogRefused(anyOf[0], 401);
             return Unauthenticated();
         }
 
@@ -51,14 +59,16 @@ public sealed partial class ApiAccess(IAuthorizationService authorization, IOpti
                 title: "The request is not valid.");
         }
 
-        var decision = await authorization.AuthorizeAsync(context.User, school ?? string.Empty, new SchoolPermissionRequirement(permission));
-        if (!decision.Succeeded)
+        foreach (var permission in anyOf)
         {
-            LogRefused(permission, 403);
-            return Forbidden(school, permission);
+            if ((await authorization.AuthorizeAsync(context.User, school ?? string.Empty, new SchoolPermissionRequirement(permission))).Succeeded)
+            {
+                return await handler(caller);
+            }
         }
 
-        return await handler(caller);
+        LogRefused(anyOf[0], 403);
+        return Forbidden(school, anyOf[0]);
     }
 
     /// <summary>Runs <paramref name="handler"/> for any signed-in caller (what the caller may, for instance).</summary>
