@@ -15,6 +15,7 @@ public static class WebServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.TryAddSingleton<SchoolApi>();
+        services.TryAddSingleton<UploadApi>();
         return services;
     }
 }
