@@ -1,5 +1,5 @@
 // The media storage account: the uploads, approved and quarantine containers, the dead-letter container
-// of the upload events, the consent, items and runs tables and the redact and rescreen queues. The
+// of the upload events, the consent, items, runs and upload grants tables and the redact and rescreen queues. The
 // Functions host keeps its own state in another account (host-storage.bicep), so nobody needs more than
 // Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
 // Every read, write and delete of its blobs, tables and queues is logged to Log Analytics.
@@ -43,6 +43,7 @@ var tableNames = [
   'consent'
   'items'
   'runs'
+  'uploadgrants'
 ]
 
 // The host creates the matching -poison queues itself.
