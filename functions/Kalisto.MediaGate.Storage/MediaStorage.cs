@@ -36,6 +36,7 @@ public sealed class MediaStorage
         Consent = tables.GetTableClient(names.ConsentTable);
         Items = tables.GetTableClient(names.ItemsTable);
         Runs = tables.GetTableClient(names.RunsTable);
+        UploadGrants = tables.GetTableClient(names.UploadGrantsTable);
         RedactQueue = queues.GetQueueClient(names.RedactQueue);
         RescreenQueue = queues.GetQueueClient(names.RescreenQueue);
         PreviewsQueue = queues.GetQueueClient(names.PreviewsQueue);
@@ -95,6 +96,12 @@ public sealed class MediaStorage
 
     public TableClient Runs { get; }
 
+    /// <summary>The upload grants: who was given which upload URL (see <see cref="Tables.UploadLedger"/>).</summary>
+    public TableClient UploadGrants { get; }
+
+    /// <summary>The identity the blob service is used with; null with a shared key (a connection string).</summary>
+    internal TokenCredential? Credential => _credential;
+
     /// <summary>Messages for the redaction worker (Base64, as queue triggers expect).</summary>
     public QueueClient RedactQueue { get; }
 
@@ -115,7 +122,7 @@ public sealed class MediaStorage
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        foreach (var table in new[] { Consent, Items, Runs })
+        foreach (var table in new[] { Consent, Items, Runs, UploadGrants })
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
         }

@@ -40,6 +40,17 @@ public sealed class StorageOptions
     [Required, RegularExpression(TableName)]
     public string RunsTable { get; set; } = "runs";
 
+    /// <summary>
+    /// Who was given which upload (the server's record; blob metadata is set by the client), partitioned by
+    /// school: the current grant of each upload name, every grant of a name, and every grant of a user.
+    /// </summary>
+    [Required, RegularExpression(TableName)]
+    public string UploadGrantsTable { get; set; } = "uploadgrants";
+
+    /// <summary>How long an upload URL may be used, in minutes: every request of the upload must be made before then.</summary>
+    [Range(1, 24 * 60)]
+    public int UploadGrantMinutes { get; set; } = 15;
+
     [Required, RegularExpression(QueueName)]
     public string RedactQueue { get; set; } = "redact";
 

@@ -59,6 +59,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ConsentExpiry>();
         services.TryAddSingleton<AuditExport>();
         services.TryAddSingleton<PublishedCopies>();
+        services.TryAddSingleton<UploadLedger>();
+        services.TryAddSingleton<UploadGrants>();
+        services.TryAddSingleton<UploadHistory>();
         return services;
     }
 }

@@ -21,6 +21,9 @@ public static class MediaGateApi
     /// <summary>The prefix of a school's routes.</summary>
     public const string Prefix = Root + "/schools/{school}";
 
+    /// <summary>The permissions of which a caller needs one to ask for a preview at all.</summary>
+    public static readonly IReadOnlyList<Permission> PreviewPermissions = [Permission.ReadItems, Permission.ReadQuarantine, Permission.ReadOwnUploads];
+
     /// <summary>Maps every route under <see cref="Root"/>, each named as its Functions trigger.</summary>
     public static IEndpointRouteBuilder MapMediaGateApi(this IEndpointRouteBuilder endpoints)
     {
@@ -37,6 +40,9 @@ public static class MediaGateApi
         school.MapGet("/items/{itemKey}/audit", ItemAudit).WithName("ItemAudit");
         school.MapGet("/items/{itemKey}/download", DownloadItem).WithName("DownloadItem");
         school.MapPost("/items/{itemKey}/rescreen", RescreenItem).WithName("RescreenItem");
+        school.MapGet("/items/{itemKey}/preview", ItemPreview).WithName("ItemPreview");
+        school.MapPost("/uploads", CreateUpload).WithName("CreateUpload");
+        school.MapGet("/uploads/mine", MyUploads).WithName("MyUploads");
         school.MapGet("/audit", ExportAudit).WithName("ExportAudit");
         return endpoints;
     }
@@ -89,6 +95,20 @@ public static class MediaGateApi
 
     public static Task<IResult> RescreenItem(HttpContext context, string school, string itemKey, ApiAccess access, SchoolApi api, CancellationToken cancellationToken) =>
         access.RunAsync(context, school, Permission.RequestRescreen, async _ => await api.RescreenItemAsync(school, itemKey, cancellationToken));
+
+    /// <summary>
+    /// An item's preview: every caller who may see some item of the school passes the door; whether they may see this
+    /// one depends on its state (<see cref="PreviewApi"/>: approved items for who reads items, the others for who reads
+    /// the quarantine, and a teacher's own uploads for that teacher).
+    /// </summary>
+    public static Task<IResult> ItemPreview(HttpContext context, string school, string itemKey, ApiAccess access, PreviewApi previews, UploadApi uploads, CancellationToken cancellationToken) =>
+        access.RunAsync(context, school, PreviewPermissions, caller => previews.GetPreviewAsync(school, itemKey, caller, (item, ct) => uploads.IsUploaderAsync(item, caller, ct), cancellationToken));
+
+    public static Task<IResult> CreateUpload(HttpContext context, string school, ApiAccess access, UploadApi uploads, CancellationToken cancellationToken) =>
+        access.RunAsync(context, school, Permission.UploadMedia, async caller => await uploads.CreateUploadAsync(school, context.Request, caller, cancellationToken));
+
+    public static Task<IResult> MyUploads(HttpContext context, string school, ApiAccess access, UploadApi uploads, CancellationToken cancellationToken) =>
+        access.RunAsync(context, school, Permission.ReadOwnUploads, async caller => await uploads.MyUploadsAsync(school, caller, cancellationToken));
 
     public static Task<IResult> ExportAudit(HttpContext context, string school, string? from, string? to, ApiAccess access, SchoolApi api, CancellationToken cancellationToken) =>
         access.RunAsync(context, school, Permission.ExportAudit, async _ => await api.ExportAuditAsync(school, from, to, cancellationToken));

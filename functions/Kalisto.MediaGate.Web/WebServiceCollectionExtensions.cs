@@ -33,6 +33,7 @@ public static class WebServiceCollectionExtensions
         services.TryAddSingleton<ApiAccess>();
         services.TryAddSingleton<SchoolApi>();
         services.TryAddSingleton<PreviewApi>();
+        services.TryAddSingleton<UploadApi>();
         return services;
     }
 }

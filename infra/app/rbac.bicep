@@ -2,7 +2,7 @@
 // definition IDs: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 //
 // The function app's identity: Contributor-level roles on the media account (blobs only in the
-// pipeline's containers), what the Functions host needs on its own account, and telemetry publishing.
+// pipeline's containers), Blob Delegator there (user delegation keys for upload URLs), what the Functions host needs on its own account, and telemetry publishing.
 // The Event Grid system topic's identity: writing dead-lettered events into their container.
 
 @description('Name of the media storage account.')
@@ -34,6 +34,8 @@ var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // Storage Table Data Contributor
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// Storage Blob Delegator
+var storageBlobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
 // Monitoring Metrics Publisher
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -84,6 +86,20 @@ resource mediaBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     }
   }
 ]
+
+// Media account. Get User Delegation Key, to sign the create-only upload URLs teachers are given (a user
+// delegation SAS, never a key). The key is asked for at the level of the blob service, so the role can be held
+// no lower than the account; it lets the identity sign, not access: what a URL may do is checked against the
+// identity's own roles (Blob Data Contributor on the pipeline containers) as well as the URL's permissions.
+resource mediaBlobDelegator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(mediaAccount.id, identity.id, storageBlobDelegator)
+  scope: mediaAccount
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDelegator)
+  }
+}
 
 // Media account. The redact, rescreen and previews queues, their -poison queues, and webjobs-blobtrigger-poison,
 // which the Event Grid blob trigger writes on the account of its connection (MediaStorage).

@@ -1,7 +1,8 @@
 // The media storage account: the uploads, approved, quarantine and previews containers, the dead-letter
-// container of the upload events, the consent, items and runs tables and the redact, rescreen and previews
-// queues. The Functions host keeps its own state in another account (host-storage.bicep), so nobody needs
-// more than Contributor-level data roles here. Keys are off: every caller authenticates with Microsoft Entra ID.
+// container of the upload events, the consent, items, runs and upload grants tables and the redact, rescreen
+// and previews queues. The Functions host keeps its own state in another account (host-storage.bicep), so
+// nobody needs more than Contributor-level data roles here. Keys are off: every caller authenticates with
+// Microsoft Entra ID.
 // Every read, write and delete of its blobs, tables and queues is logged to Log Analytics.
 
 import { mediaNetworkAcls } from 'network.bicep'
@@ -43,6 +44,7 @@ var tableNames = [
   'consent'
   'items'
   'runs'
+  'uploadgrants'
 ]
 
 // The host creates the matching -poison queues itself.

@@ -10,6 +10,7 @@ public sealed class RoleAssignmentTests(BicepBuild build)
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string StorageBlobDelegator = "db58b8e5-c6ad-4a2a-8342-4190687cbf4a";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
     private const string AppIdentity = "[reference('identity').principalId]";
@@ -31,7 +32,7 @@ public sealed class RoleAssignmentTests(BicepBuild build)
             .ToList();
 
         Assert.Equal(
-            [(MediaAccount, StorageTableDataContributor), (MediaAccount, StorageQueueDataContributor), (MediaContainers, StorageBlobDataContributor)],
+            [(MediaAccount, StorageTableDataContributor), (MediaAccount, StorageQueueDataContributor), (MediaAccount, StorageBlobDelegator), (MediaContainers, StorageBlobDataContributor)],
             onMedia);
         // The blob role loops once per pipeline container: uploads, approved, quarantine, previews, not the dead letters.
         var blobRole = Rbac.OfType("Microsoft.Authorization/roleAssignments").Single(assignment => ArmTemplate.Str(assignment, "scope") == MediaContainers);
@@ -40,6 +41,17 @@ public sealed class RoleAssignmentTests(BicepBuild build)
         Assert.Equal(["approved", "previews", "quarantine", "uploads"], ArmTemplate.Strings(build.Main.Variables["mediaContainerNames"]).Order());
         Assert.Equal(build.Main.Module("storage").PassedParameter("mediaContainerNames"), Rbac.PassedParameter("mediaContainerNames"));
         Assert.Equal(build.Main.Module("storage").PassedParameter("name"), Rbac.PassedParameter("mediaStorageAccountName"));
+    }
+
+    [Fact]
+    public void Function_identity_may_get_user_delegation_keys_on_the_media_account_and_nowhere_else()
+    {
+        var delegator = Assignments(AppIdentity).Where(assignment => assignment.Role == StorageBlobDelegator).ToList();
+
+        // Get User Delegation Key is an operation of the blob service: the role works on the account or above, and
+        // the account is the narrowest scope. It only signs: a URL can do no more than the identity's data roles.
+        Assert.Equal([MediaAccount], delegator.Select(assignment => assignment.Scope));
+        Assert.DoesNotContain(Assignments(TopicIdentity), assignment => assignment.Role == StorageBlobDelegator);
     }
 
     [Fact]
@@ -100,9 +112,9 @@ public sealed class RoleAssignmentTests(BicepBuild build)
     {
         var assignments = Rbac.OfType("Microsoft.Authorization/roleAssignments");
 
-        // Three per-account roles on each account (one of them looped over the media containers),
-        // telemetry, and the topic's dead-letter role.
-        Assert.Equal(8, assignments.Count);
+        // Three per-account roles on each account (one of them looped over the media containers), the
+        // blob delegator on the media account, telemetry, and the topic's dead-letter role.
+        Assert.Equal(9, assignments.Count);
         Assert.All(assignments, assignment =>
         {
             Assert.Equal("ServicePrincipal", ArmTemplate.Str(assignment, "properties.principalType"));

@@ -93,7 +93,7 @@ public sealed partial class StorageAccountTests(BicepBuild build)
     {
         Assert.Equal(["approved", "previews", "quarantine", "uploads"],
             LoopedNames("Microsoft.Storage/storageAccounts/blobServices/containers").Order());
-        Assert.Equal(["consent", "items", "runs"],
+        Assert.Equal(["consent", "items", "runs", "uploadgrants"],
             LoopedNames("Microsoft.Storage/storageAccounts/tableServices/tables").Order());
         Assert.Equal(["previews", "redact", "rescreen"],
             LoopedNames("Microsoft.Storage/storageAccounts/queueServices/queues").Order());

@@ -134,6 +134,8 @@ internal static class ServeCommand
             .AddSimpleConsole().AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(session.Get<SchoolApi>());
+        builder.Services.AddSingleton(session.Get<PreviewApi>());
+        builder.Services.AddSingleton(session.Get<UploadApi>());
         builder.Services.AddMediaGateWeb().AddMediaGateDevelopmentSignIn(user);
         // The command line stops the host (Ctrl+C cancels the command), not the host's own signal handling.
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();

@@ -12,7 +12,7 @@ namespace Kalisto.MediaGate.Functions.Http;
 /// <see cref="AuthorizationLevel.Anonymous"/> to the Functions host: a function key is no identity, and who may is the
 /// app's own check (<see cref="ApiAccess"/>: the signed-in user of App Service Authentication, 401 and 403).
 /// </summary>
-public sealed class HttpApi(ApiAccess access, SchoolApi api)
+public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews, UploadApi uploads)
 {
     /// <summary><c>GET schools/{school}/consent/{subjectId}/history</c>: every change of one record, oldest first (privacy).</summary>
     [Function(nameof(ConsentHistory))]
@@ -114,4 +114,29 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api)
         string subjectId,
         CancellationToken cancellationToken) =>
         MediaGateApi.WithdrawConsent(request.HttpContext, school, subjectId, access, api, cancellationToken);
+
+    /// <summary><c>GET schools/{school}/items/{itemKey}/preview</c>: a small JPEG of the item as decided, without metadata (as its state allows the caller).</summary>
+    [Function(nameof(ItemPreview))]
+    public Task<IResult> ItemPreview(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/items/{itemKey}/preview")] HttpRequest request,
+        string school,
+        string itemKey,
+        CancellationToken cancellationToken) =>
+        MediaGateApi.ItemPreview(request.HttpContext, school, itemKey, access, previews, uploads, cancellationToken);
+
+    /// <summary><c>POST schools/{school}/uploads</c>: a short-lived URL to upload one new file into the school's upload area (teacher).</summary>
+    [Function(nameof(CreateUpload))]
+    public Task<IResult> CreateUpload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "schools/{school}/uploads")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGateApi.CreateUpload(request.HttpContext, school, access, uploads, cancellationToken);
+
+    /// <summary><c>GET schools/{school}/uploads/mine</c>: the caller's uploads with their outcomes, newest first (teacher).</summary>
+    [Function(nameof(MyUploads))]
+    public Task<IResult> MyUploads(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/uploads/mine")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGateApi.MyUploads(request.HttpContext, school, access, uploads, cancellationToken);
 }

@@ -218,6 +218,44 @@ public sealed class ItemCatalog(MediaStorage storage)
         return ([], null);
     }
 
+    /// <summary>
+    /// The items of one school decided at or after <paramref name="since"/> whose upload path is one of
+    /// <paramref name="uploadPaths"/>. One query over the school's item rows: the catalog has no index by upload
+    /// path, and the filter on <c>DecidedAt</c> (which only grows) leaves out every item decided before then.
+    /// </summary>
+    public async Task<IReadOnlyList<ItemState>> UploadedSinceAsync(string school, DateTimeOffset since, IReadOnlySet<string> uploadPaths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uploadPaths);
+        var (from, to) = (ItemKey.ItemPrefix, ItemKey.After(ItemKey.ItemPrefix));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to} and DecidedAt ge {since}");
+        var items = new List<ItemState>();
+        await foreach (var row in storage.Items.QueryAsync<ItemEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (uploadPaths.Contains(row.UploadPath))
+            {
+                items.Add(FromEntity(row));
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// When the item was first seen: the start of its screening (no decision yet) or its first decision, which a
+    /// later decision's <see cref="ItemState.DecidedAt"/> replaces in the state row but never in the audit trail.
+    /// </summary>
+    public async Task<DateTimeOffset> FirstSeenAsync(ItemState item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.Generation <= 1)
+        {
+            return item.DecidedAt;
+        }
+
+        var first = await storage.Items.GetEntityIfExistsAsync<DecisionEntity>(item.School, ItemKey.DecisionRow(item.ItemId, 1), ["DecidedAt"], cancellationToken);
+        return first.HasValue ? first.Value!.DecidedAt : item.DecidedAt;
+    }
+
     /// <summary>IDs of the items in which a subject was found (resolved, named by an unknown ID, or by a name key).</summary>
     public async Task<IReadOnlyList<string>> ItemsOfSubjectAsync(string school, string subjectId, CancellationToken cancellationToken)
     {

@@ -38,6 +38,7 @@ internal sealed class FunctionsHost : IAsyncDisposable
             ["MediaGate:Storage:ConsentTable"] = names.ConsentTable,
             ["MediaGate:Storage:ItemsTable"] = names.ItemsTable,
             ["MediaGate:Storage:RunsTable"] = names.RunsTable,
+            ["MediaGate:Storage:UploadGrantsTable"] = names.UploadGrantsTable,
             ["MediaGate:Storage:RedactQueue"] = names.RedactQueue,
             ["MediaGate:Storage:RescreenQueue"] = names.RescreenQueue,
             ["MediaGate:Storage:PreviewsQueue"] = names.PreviewsQueue,

@@ -128,6 +128,7 @@ public sealed class Azurite : IAsyncLifetime
             ConsentTable = $"consent{id}",
             ItemsTable = $"items{id}",
             RunsTable = $"runs{id}",
+            UploadGrantsTable = $"grants{id}",
             RedactQueue = $"redact-{id}",
             RescreenQueue = $"rescreen-{id}",
             PreviewsQueue = $"previews-{id}",
