@@ -192,27 +192,40 @@ public sealed class ItemCatalog(MediaStorage storage)
     /// <summary>
     /// One page of a school's items, optionally of one state (<see cref="ItemState.StateName"/>), in the catalog's
     /// order (by item key), and the continuation of the next page (null after the last). A page holds at most
-    /// <paramref name="pageSize"/> items and may hold fewer before the last. The continuation is the table's own;
-    /// one that names another school's partition is refused (<see cref="ArgumentException"/>), so a page never
-    /// leaves the school.
+    /// <paramref name="pageSize"/> items and may hold fewer before the last. The continuation is the school's code
+    /// before the table's own: the table's is opaque (the service encodes the next keys its own way, so the
+    /// school cannot be read from it), and one of another school's listing, or not of this form, is refused
+    /// (<see cref="ArgumentException"/>). The query names the school's partition, so a page never leaves it.
     /// </summary>
     public async Task<(IReadOnlyList<ItemState> Items, string? Next)> PageAsync(
         string school, string? stateName, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(school);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        if (continuation is not null && (continuation.Split(' ') is not [var partition, var row] || partition != school || !row.StartsWith(ItemKey.ItemPrefix, StringComparison.Ordinal)))
+        // The table's continuation is "<next partition key> <next row key>", each as the service encodes it.
+        if (continuation is not null && (continuation.Split(' ') is not [var owner, var partition, var row] || owner != school || partition.Length == 0 || row.Length == 0))
         {
             throw new ArgumentException("The continuation is not one of this school's item listings.", nameof(continuation));
         }
+
+        var tableContinuation = continuation?[(school.Length + 1)..];
 
         var (from, to) = (ItemKey.ItemPrefix, ItemKey.After(ItemKey.ItemPrefix));
         var filter = stateName is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {school} and RowKey ge {from} and RowKey lt {to} and State eq {stateName}");
-        await foreach (var page in storage.Items.QueryAsync<ItemEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+        var pages = storage.Items.QueryAsync<ItemEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(tableContinuation, pageSize);
+        try
         {
-            return ([.. page.Values.Select(FromEntity)], string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            await foreach (var page in pages)
+            {
+                return ([.. page.Values.Select(FromEntity)], string.IsNullOrEmpty(page.ContinuationToken) ? null : school + " " + page.ContinuationToken);
+            }
+        }
+        catch (RequestFailedException e) when (continuation is not null && e.Status == 400)
+        {
+            // Next keys the service cannot read: made up, not handed out.
+            throw new ArgumentException("The continuation is not one of this school's item listings.", nameof(continuation), e);
         }
 
         return ([], null);

@@ -8,6 +8,9 @@ namespace Kalisto.MediaGate.Tests.Support;
 /// <summary>What a function's result wrote: status, headers and body, as a client receives them.</summary>
 internal sealed record HttpAnswer(int Status, string? ContentType, IHeaderDictionary Headers, string Body)
 {
+    /// <summary>The body as it was written, byte for byte (a download's file).</summary>
+    public byte[] Bytes { get; init; } = [];
+
     public JsonElement Json()
     {
         using var document = JsonDocument.Parse(Body);
@@ -69,6 +72,7 @@ internal static class HttpCalls
         using var body = new MemoryStream();
         context.Response.Body = body;
         await (await call).ExecuteAsync(context);
-        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers, Encoding.UTF8.GetString(body.ToArray()));
+        var bytes = body.ToArray();
+        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers, Encoding.UTF8.GetString(bytes)) { Bytes = bytes };
     }
 }
