@@ -84,15 +84,19 @@ public sealed partial class PreviewApi(ItemCatalog catalog, PreviewStore preview
         return new PreviewResult(TypedResults.Stream(preview, PreviewStore.ContentType));
     }
 
+    /// <summary>
+    /// Approved and redacted items for who reads the school's items, the others (quarantined, being screened) for who
+    /// reads its quarantine; and any item for the teacher who uploaded it (the outcome of their own upload).
+    /// </summary>
     private static async Task<bool> MaySeeAsync(MediaGateCaller caller, ItemState item, Func<ItemState, CancellationToken, Task<bool>> uploadedByCaller, CancellationToken cancellationToken)
     {
-        if (!item.Screening && item.Outcome is Outcome.Approved or Outcome.Redacted)
+        var published = !item.Screening && item.Outcome is Outcome.Approved or Outcome.Redacted;
+        if (AccessCheck.IsAllowed(caller, item.School, published ? Permission.ReadItems : Permission.ReadQuarantine))
         {
-            return AccessCheck.IsAllowed(caller, item.School, Permission.ReadItems);
+            return true;
         }
 
-        return AccessCheck.IsAllowed(caller, item.School, Permission.ReadQuarantine)
-            || (AccessCheck.IsAllowed(caller, item.School, Permission.ReadOwnUploads) && await uploadedByCaller(item, cancellationToken));
+        return AccessCheck.IsAllowed(caller, item.School, Permission.ReadOwnUploads) && await uploadedByCaller(item, cancellationToken);
     }
 
     private ProblemHttpResult Forbidden(string school)

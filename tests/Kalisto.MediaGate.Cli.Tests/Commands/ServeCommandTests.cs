@@ -152,6 +152,61 @@ public sealed partial class ServeCommandTests(Azurite azurite)
         Assert.Equal("*", Assert.Single(me.Json().GetProperty("schools").EnumerateArray()).GetProperty("school").GetString());
     }
 
+    [Fact]
+    public async Task A_teacher_uploads_with_the_url_serve_hands_out_and_sees_the_outcome_and_preview_of_their_own_upload()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        using var client = new HttpClient { BaseAddress = teacher.Address };
+
+        var granted = await AnswerAsync(await client.PostAsync("api/schools/de-wilg/uploads", new StringContent("""{"file_name": "IMG_0001.jpg", "folder": "sportdag"}""", Encoding.UTF8, "application/json")));
+        Assert.Equal(201, granted.Status);
+        var grant = granted.Json();
+        using (var put = new HttpRequestMessage(HttpMethod.Put, grant.GetProperty("url").GetString()) { Content = new ByteArrayContent(await File.ReadAllBytesAsync(CommandLineRun.Data("untagged.jpg"))) })
+        {
+            foreach (var header in grant.GetProperty("headers").EnumerateObject())
+            {
+                put.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+            }
+
+            put.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+            using var storage = new HttpClient();
+            Assert.Equal(HttpStatusCode.Created, (await storage.SendAsync(put)).StatusCode);
+        }
+
+        var waiting = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/uploads/mine"));
+        Assert.Equal("waiting", Assert.Single(waiting.Json().EnumerateArray()).GetProperty("state").GetString());
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
+        var mine = Assert.Single((await AnswerAsync(await client.GetAsync("api/schools/de-wilg/uploads/mine"))).Json().EnumerateArray());
+        var preview = await client.GetAsync($"api/schools/de-wilg/items/{mine.GetProperty("item_key").GetString()}/preview");
+
+        Assert.Equal(("de-wilg/sportdag/IMG_0001.jpg", "quarantined"), (mine.GetProperty("path").GetString(), mine.GetProperty("state").GetString()));
+        Assert.Equal("unknown-school", Assert.Single(mine.GetProperty("reasons").EnumerateArray()).GetProperty("code").GetString()); // no register for de-wilg yet
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Equal("image/jpeg", preview.Content.Headers.ContentType?.MediaType);
+        var bytes = await preview.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xFF, 0xD8], bytes[..2]);
+    }
+
+    [Fact]
+    public async Task A_teacher_never_sees_the_quarantined_preview_of_a_colleagues_upload()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        Assert.Equal(0, CommandLineRun.Of("upload", CommandLineRun.Data("untagged.jpg"), "--to", "de-wilg/sportdag", "--storage", azurite.ConnectionString).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
+        await using var communications = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg");
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        using var asCommunications = new HttpClient { BaseAddress = communications.Address };
+        using var asTeacher = new HttpClient { BaseAddress = teacher.Address };
+
+        var review = (await AnswerAsync(await asCommunications.GetAsync("api/schools/de-wilg/items"))).Json().GetProperty("items");
+        var key = Assert.Single(review.EnumerateArray()).GetProperty("item_key").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, (await asCommunications.GetAsync($"api/schools/de-wilg/items/{key}/preview")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await asTeacher.GetAsync($"api/schools/de-wilg/items/{key}/preview")).StatusCode);
+        Assert.Empty((await AnswerAsync(await asTeacher.GetAsync("api/schools/de-wilg/uploads/mine"))).Json().EnumerateArray());
+    }
+
     private static FormUrlEncodedContent Form(Match token, string role, string school) => new(new Dictionary<string, string>
     {
         [token.Groups["name"].Value] = token.Groups["value"].Value,

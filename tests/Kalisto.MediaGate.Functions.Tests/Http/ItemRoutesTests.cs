@@ -103,7 +103,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         await ScreenAsync(host, "het-anker/sportdag/p1.jpg", Tagged(1, "LL-1002"));
         await ScreenAsync(host, "het-anker/sportdag/p2.jpg", Tagged(2, "LL-1002"));
         await ScreenAsync(host, "het-anker/sportdag/p3.jpg", Tagged(3, "LL-1002"));
-        var theirs = await host.AnswerAsync(host.Function<ListItems>().RunAsync(host.Query("?state=approved&page_size=1"), "het-anker", default));
+        var theirs = await host.AnswerAsync(host.Function<HttpApi>().ListItems(host.Query("?state=approved&page_size=1"), "het-anker", default));
         var next = theirs.Json().GetProperty("next").GetString();
 
         var answer = await ListAsync(host, "?state=approved&page_size=1&continuation=" + next);
@@ -214,7 +214,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         var otherChannel = await DownloadAsync(host, choir, "?channel=website");
         var quarantined = await DownloadAsync(host, untagged, "?channel=website");
         var unknown = await DownloadAsync(host, ItemKey.For("de-wilg/nothing.jpg", "0x0"), "?channel=website");
-        var elsewhere = await host.AnswerAsync(host.Function<DownloadItem>().RunAsync(host.Query("?channel=newsletter"), "het-anker", choir, default));
+        var elsewhere = await host.AnswerAsync(host.Function<HttpApi>().DownloadItem(host.Query("?channel=newsletter"), "het-anker", choir, default));
 
         Assert.Equal(200, published.Status);
         foreach (var answer in new[] { otherChannel, quarantined, unknown, elsewhere })
@@ -234,7 +234,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         Assert.Equal(200, (await DownloadAsync(host, key, "?channel=website")).Status);
         clock.Now = ScreenedAt.AddHours(1);
 
-        Assert.Equal(200, (await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Request(), "de-wilg", "LL-1002", default))).Status);
+        Assert.Equal(200, (await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Request(), "de-wilg", "LL-1002", default))).Status);
         Assert.Equal((1, 0), await DrainRescreensAsync(host));
         var answer = await DownloadAsync(host, key, "?channel=website");
 
@@ -265,7 +265,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         Assert.False(await storage.Approved.GetBlobClient(Finish).ExistsAsync());
         var last = (await host.Services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", key, default))[^1];
         Assert.Equal("rescreen-request", last.Trigger);
-        var audit = (await host.AnswerAsync(host.Function<ItemAudit>().RunAsync(host.Request(), "de-wilg", key, default))).Json();
+        var audit = (await host.AnswerAsync(host.Function<HttpApi>().ItemAudit(host.Request(), "de-wilg", key, default))).Json();
         var decision = audit.GetProperty("decisions").EnumerateArray().Last();
         Assert.Equal(("rescreen-request", "quarantined"), (decision.GetProperty("trigger").GetString(), decision.GetProperty("outcome").GetString()));
     }
@@ -305,7 +305,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         var key = await KeyOfAsync(host, Finish);
 
         var unknown = await RescreenAsync(host, ItemKey.For("de-wilg/nothing.jpg", "0x0"));
-        var elsewhere = await host.AnswerAsync(host.Function<RescreenItem>().RunAsync(host.Request(), "het-anker", key, default));
+        var elsewhere = await host.AnswerAsync(host.Function<HttpApi>().RescreenItem(host.Request(), "het-anker", key, default));
         var malformed = await RescreenAsync(host, "not-a-key");
         var tooShort = await RescreenAsync(host, key[..31]);
 
@@ -356,13 +356,13 @@ public sealed class ItemRoutesTests(Azurite azurite)
     }
 
     private static Task<HttpAnswer> ListAsync(FunctionsHost host, string query) =>
-        host.AnswerAsync(host.Function<ListItems>().RunAsync(host.Query(query), "de-wilg", default));
+        host.AnswerAsync(host.Function<HttpApi>().ListItems(host.Query(query), "de-wilg", default));
 
     private static Task<HttpAnswer> DownloadAsync(FunctionsHost host, string key, string? query) =>
-        host.AnswerAsync(host.Function<DownloadItem>().RunAsync(query is null ? host.Request() : host.Query(query), "de-wilg", key, default));
+        host.AnswerAsync(host.Function<HttpApi>().DownloadItem(query is null ? host.Request() : host.Query(query), "de-wilg", key, default));
 
     private static Task<HttpAnswer> RescreenAsync(FunctionsHost host, string key) =>
-        host.AnswerAsync(host.Function<RescreenItem>().RunAsync(host.Request(), "de-wilg", key, default));
+        host.AnswerAsync(host.Function<HttpApi>().RescreenItem(host.Request(), "de-wilg", key, default));
 
     private static string Padded(string base64Url) =>
         base64Url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (base64Url.Length % 4)) % 4);

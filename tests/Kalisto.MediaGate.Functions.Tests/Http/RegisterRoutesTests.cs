@@ -73,9 +73,9 @@ public sealed class RegisterRoutesTests(Azurite azurite)
     {
         var clock = new FixedClock(Now);
         await using var host = await FunctionsHost.StartAsync(azurite, clock: clock);
-        var put = await host.AnswerAsync(host.Function<PutConsent>().RunAsync(host.Json(Emma, TestUsers.Privacy), "de-wilg", "LL-1001", default));
+        var put = await host.AnswerAsync(host.Function<HttpApi>().PutConsent(host.Json(Emma, TestUsers.Privacy), "de-wilg", "LL-1001", default));
         clock.Now = Now.AddHours(2);
-        var withdrawn = await host.AnswerAsync(host.Function<WithdrawConsent>().RunAsync(host.Request(user: TestUsers.Admin), "de-wilg", "LL-1001", default));
+        var withdrawn = await host.AnswerAsync(host.Function<HttpApi>().WithdrawConsent(host.Request(user: TestUsers.Admin), "de-wilg", "LL-1001", default));
         Assert.Equal((200, 200), (put.Status, withdrawn.Status));
 
         var answer = await HistoryAsync(host, "ll-1001", TestUsers.Privacy);
@@ -115,7 +115,7 @@ public sealed class RegisterRoutesTests(Azurite azurite)
     {
         await using var host = await FunctionsHost.StartAsync(azurite);
 
-        var answer = await host.AnswerAsync(host.Function<Me>().RunAsync(host.Request(user: TestUsers.Privacy)));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().Me(host.Request(user: TestUsers.Privacy)));
 
         Assert.Equal(200, answer.Status);
         var me = answer.Json();
@@ -138,7 +138,7 @@ public sealed class RegisterRoutesTests(Azurite azurite)
     {
         await using var host = await FunctionsHost.StartAsync(azurite);
 
-        var answer = await host.AnswerAsync(host.Function<Me>().RunAsync(host.Request(user: TestUsers.Admin)));
+        var answer = await host.AnswerAsync(host.Function<HttpApi>().Me(host.Request(user: TestUsers.Admin)));
 
         Assert.Equal(200, answer.Status);
         var school = Assert.Single(answer.Json().GetProperty("schools").EnumerateArray());
@@ -165,10 +165,10 @@ public sealed class RegisterRoutesTests(Azurite azurite)
     }
 
     private static Task<HttpAnswer> ListAsync(FunctionsHost host, string? query) =>
-        host.AnswerAsync(host.Function<ListConsent>().RunAsync(query is null ? host.Request(user: TestUsers.Privacy) : host.Query(query, TestUsers.Privacy), "de-wilg", default));
+        host.AnswerAsync(host.Function<HttpApi>().ListConsent(query is null ? host.Request(user: TestUsers.Privacy) : host.Query(query, TestUsers.Privacy), "de-wilg", default));
 
     private static Task<HttpAnswer> HistoryAsync(FunctionsHost host, string subjectId, TestUser user) =>
-        host.AnswerAsync(host.Function<ConsentHistory>().RunAsync(host.Request(user: user), "de-wilg", subjectId, default));
+        host.AnswerAsync(host.Function<HttpApi>().ConsentHistory(host.Request(user: user), "de-wilg", subjectId, default));
 
     private static List<string?> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
 }

@@ -71,6 +71,18 @@ public sealed class PreviewApiTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task Teacher_who_uploaded_an_approved_item_reads_its_preview()
+    {
+        await using var school = await SchoolAsync();
+
+        var answer = await school.Api.GetPreviewAsync("de-wilg", school.Approved.ItemId, Teacher, (_, _) => Task.FromResult(true), CancellationToken.None);
+
+        var (status, _, body) = await ExecuteAsync(school.Services, answer);
+        Assert.Equal(200, status);
+        Assert.Equal(await school.PreviewAsync(school.Approved), body);
+    }
+
+    [Fact]
     public async Task Teacher_who_did_not_upload_the_item_is_refused()
     {
         await using var school = await SchoolAsync();
