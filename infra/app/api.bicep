@@ -157,19 +157,18 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   properties: union(baseAppSettings, accessGrantSettings(accessGrants))
 }
 
-// App Service Authentication (Easy Auth) with Microsoft Entra ID: no request reaches the functions
-// without a signed-in user or a valid Entra ID token (SPEC §10); function keys are no identity.
+// App Service Authentication (Easy Auth) with Microsoft Entra ID (SPEC §10): people sign in with their school
+// account; function keys are no identity.
 //
-// One unauthenticated action for the whole app, and Return401 is the one that keeps "a request
-// without a signed-in user gets 401" true for every client. Microsoft documents RedirectToLoginPage as
-// a redirect for browser clients (401 only for what it takes for a native mobile app): a script or
-// curl without a token would get a 302 to the Entra sign-in page instead. That it answers 401 to
-// requests carrying `X-Requested-With: XMLHttpRequest` is not something Microsoft documents, so
-// nothing here relies on it. redirectToProvider only chooses the provider of that redirect (and only
-// with several providers), so it does not help either. excludedPaths lift the requirement entirely
-// (anonymous requests pass), so neither the pages nor the API are excluded. People sign in at
-// /.auth/login/aad?post_login_redirect_uri=/ (always served by Easy Auth itself): the pages' sign-in
-// link, and the address to hand out; after that the session cookie carries every page and API call.
+// Easy Auth has one unauthenticated action for the whole app. The pages get the one people need,
+// RedirectToLoginPage (the Entra sign-in, then back). The API must answer 401, never a 302 to a sign-in
+// page that a script cannot follow, so /api/* is excluded from the platform's requirement and the app
+// answers it: every API handler goes through ApiAccess, which answers 401 when there is no principal
+// (problem details), and reads the principal only from X-MS-CLIENT-PRINCIPAL while the platform says its
+// authentication is on (WEBSITE_AUTH_ENABLED). Excluding a path lifts only the requirement: Easy Auth still
+// validates a token or session cookie there and passes its principal, and still strips principal headers
+// a client sends, so nobody can make one up. Should the wildcard ever not match, /api answers the
+// sign-in redirect instead of 401: closed, not open.
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'authsettingsV2'
@@ -179,12 +178,15 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     }
     globalValidation: {
       requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
-      // The one exception: Event Grid delivers upload events to the blob extension's webhook, which
-      // has no Entra ID token to send. The Functions host itself refuses a call to it without the
-      // blobs_extension system key (`code`), so it is not open; behind Easy Auth it would be a 401,
-      // which Event Grid does not retry, and no upload would ever be screened.
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
       excludedPaths: [
+        // The API: the app's own identity check answers 401 (above).
+        '/api/*'
+        // Event Grid delivers upload events to the blob extension's webhook, which has no Entra ID
+        // token to send. The Functions host itself refuses a call to it without the blobs_extension
+        // system key (`code`), so it is not open; behind Easy Auth it would be a redirect, which Event
+        // Grid does not follow, and no upload would ever be screened.
         '/runtime/webhooks/blobs'
       ]
     }
