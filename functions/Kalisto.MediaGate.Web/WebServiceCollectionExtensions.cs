@@ -1,6 +1,7 @@
 using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Web.Access;
 using Kalisto.MediaGate.Web.Api;
+using Kalisto.MediaGate.Web.Pages;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,9 @@ public static class WebServiceCollectionExtensions
         services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, SchoolPermissionHandler>());
         services.TryAddSingleton<ApiAccess>();
+        services.AddRazorComponents();
+        services.AddOptions<PageOptions>();
+        services.TryAddSingleton<PageAccess>();
         services.TryAddSingleton<SchoolApi>();
         services.TryAddSingleton<PreviewApi>();
         services.TryAddSingleton<UploadApi>();

@@ -3,6 +3,7 @@ using System.Net;
 using Kalisto.MediaGate.Web;
 using Kalisto.MediaGate.Web.Access;
 using Kalisto.MediaGate.Web.Api;
+using Kalisto.MediaGate.Web.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -137,10 +138,12 @@ internal static class ServeCommand
         builder.Services.AddSingleton(session.Get<PreviewApi>());
         builder.Services.AddSingleton(session.Get<UploadApi>());
         builder.Services.AddMediaGateWeb().AddMediaGateDevelopmentSignIn(user);
+        builder.Services.Configure<PageOptions>(o => o.SignInPath = DevelopmentSignInDefaults.SignInPath + "?returnUrl={0}");
         // The command line stops the host (Ctrl+C cancels the command), not the host's own signal handling.
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         var app = builder.Build();
         app.MapMediaGateApi();
+        app.MapMediaGatePages();
         app.MapDevelopmentSignIn();
         return app;
     }

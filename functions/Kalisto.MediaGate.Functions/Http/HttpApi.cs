@@ -7,7 +7,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Kalisto.MediaGate.Functions.Http;
 
 /// <summary>
-/// The HTTP API's triggers (README "HTTP API"): one function per route, each calling the web layer's one handler of
+/// The HTTP API's triggers (README "HTTP API"), under <c>/api</c> (the host's own route prefix is empty, so the web
+/// app's pages can be at <c>/app</c>): one function per route, each calling the web layer's one handler of
 /// that route (<see cref="MediaGateApi"/>), which <c>mediagate serve</c> calls too. Every trigger is
 /// <see cref="AuthorizationLevel.Anonymous"/> to the Functions host: a function key is no identity, and who may is the
 /// app's own check (<see cref="ApiAccess"/>: the signed-in user of App Service Authentication, 401 and 403).
@@ -17,7 +18,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/consent/{subjectId}/history</c>: every change of one record, oldest first (privacy).</summary>
     [Function(nameof(ConsentHistory))]
     public Task<IResult> ConsentHistory(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/consent/{subjectId}/history")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/consent/{subjectId}/history")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken) =>
@@ -26,7 +27,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/items/{itemKey}/download?channel=</c>: the publishable copy of an approved item for one channel (communications, privacy).</summary>
     [Function(nameof(DownloadItem))]
     public Task<IResult> DownloadItem(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/items/{itemKey}/download")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/items/{itemKey}/download")] HttpRequest request,
         string school,
         string itemKey,
         CancellationToken cancellationToken) =>
@@ -35,7 +36,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/audit?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: the school's decisions in those days as CSV (privacy).</summary>
     [Function(nameof(ExportAudit))]
     public Task<IResult> ExportAudit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/audit")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/audit")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
         MediaGateApi.ExportAudit(request.HttpContext, school, request.Query["from"], request.Query["to"], access, api, cancellationToken);
@@ -43,7 +44,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/consent/{subjectId}</c>: one record with its version (privacy).</summary>
     [Function(nameof(GetConsent))]
     public Task<IResult> GetConsent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/consent/{subjectId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/consent/{subjectId}")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken) =>
@@ -52,7 +53,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>POST schools/{school}/consent/import</c>: imports the school's register from CSV, all or nothing (privacy).</summary>
     [Function(nameof(ImportConsent))]
     public Task<IResult> ImportConsent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "schools/{school}/consent/import")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/schools/{school}/consent/import")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
         MediaGateApi.ImportConsent(request.HttpContext, school, access, api, cancellationToken);
@@ -60,7 +61,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/items/{itemKey}/audit</c>: every decision about one item (privacy).</summary>
     [Function(nameof(ItemAudit))]
     public Task<IResult> ItemAudit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/items/{itemKey}/audit")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/items/{itemKey}/audit")] HttpRequest request,
         string school,
         string itemKey,
         CancellationToken cancellationToken) =>
@@ -69,7 +70,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/consent?q=</c>: the school's register, optionally only records matching a search (privacy).</summary>
     [Function(nameof(ListConsent))]
     public Task<IResult> ListConsent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/consent")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/consent")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
         MediaGateApi.ListConsent(request.HttpContext, school, request.Query["q"], access, api, cancellationToken);
@@ -77,7 +78,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/items?state=&amp;channel=&amp;page_size=&amp;continuation=</c>: one page of the school's items in one state (communications, privacy).</summary>
     [Function(nameof(ListItems))]
     public Task<IResult> ListItems(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/items")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/items")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
         MediaGateApi.ListItems(request.HttpContext, school, request.Query["state"], request.Query["channel"], request.Query["page_size"], request.Query["continuation"], access, api, cancellationToken);
@@ -85,13 +86,13 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET me</c>: who the caller is and what they may in which school (401 without a signed-in user).</summary>
     [Function(nameof(Me))]
     public Task<IResult> Me(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me")] HttpRequest request) =>
         MediaGateApi.Me(request.HttpContext, access);
 
     /// <summary><c>PUT schools/{school}/consent/{subjectId}</c>: adds or replaces a record (JSON), checked as a CSV row is; the history is kept and the subject's items are queued for re-screening (privacy).</summary>
     [Function(nameof(PutConsent))]
     public Task<IResult> PutConsent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "schools/{school}/consent/{subjectId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/schools/{school}/consent/{subjectId}")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken) =>
@@ -100,7 +101,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>POST schools/{school}/items/{itemKey}/rescreen</c>: screens one item again now (communications, privacy).</summary>
     [Function(nameof(RescreenItem))]
     public Task<IResult> RescreenItem(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "schools/{school}/items/{itemKey}/rescreen")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/schools/{school}/items/{itemKey}/rescreen")] HttpRequest request,
         string school,
         string itemKey,
         CancellationToken cancellationToken) =>
@@ -109,7 +110,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>POST schools/{school}/consent/{subjectId}/withdraw</c>: withdraws a consent (today, or withdrawn_on in the body) and queues the take-down of its items (privacy).</summary>
     [Function(nameof(WithdrawConsent))]
     public Task<IResult> WithdrawConsent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "schools/{school}/consent/{subjectId}/withdraw")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/schools/{school}/consent/{subjectId}/withdraw")] HttpRequest request,
         string school,
         string subjectId,
         CancellationToken cancellationToken) =>
@@ -118,7 +119,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/items/{itemKey}/preview</c>: a small JPEG of the item as decided, without metadata (as its state allows the caller).</summary>
     [Function(nameof(ItemPreview))]
     public Task<IResult> ItemPreview(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/items/{itemKey}/preview")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/items/{itemKey}/preview")] HttpRequest request,
         string school,
         string itemKey,
         CancellationToken cancellationToken) =>
@@ -127,7 +128,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>POST schools/{school}/uploads</c>: a short-lived URL to upload one new file into the school's upload area (teacher).</summary>
     [Function(nameof(CreateUpload))]
     public Task<IResult> CreateUpload(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "schools/{school}/uploads")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/schools/{school}/uploads")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
         MediaGateApi.CreateUpload(request.HttpContext, school, access, uploads, cancellationToken);
@@ -135,7 +136,7 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
     /// <summary><c>GET schools/{school}/uploads/mine</c>: the caller's uploads with their outcomes, newest first (teacher).</summary>
     [Function(nameof(MyUploads))]
     public Task<IResult> MyUploads(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schools/{school}/uploads/mine")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/uploads/mine")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
         MediaGateApi.MyUploads(request.HttpContext, school, access, uploads, cancellationToken);

@@ -50,6 +50,15 @@ public sealed partial class ApiAccess(IAuthorizationService authorization, IOpti
             return Unauthenticated();
         }
 
+        if (FromAnotherSite(context.Request))
+        {
+            LogRefused(anyOf[0], 403);
+            return TypedResults.Problem(
+                "A change can only be asked for from MediaGate's own pages or by a client that is not a browser on another site.",
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Not allowed");
+        }
+
         if (!ConsentFields.IsSchoolCode(ConsentFields.NormaliseSchool(school)))
         {
             // A client's mistake, not a permission: said as such (and only to someone signed in).
@@ -69,6 +78,29 @@ public sealed partial class ApiAccess(IAuthorizationService authorization, IOpti
 
         LogRefused(anyOf[0], 403);
         return Forbidden(school, anyOf[0]);
+    }
+
+    /// <summary>
+    /// Whether a request that changes something was sent by a browser from another site (cross-site request forgery:
+    /// a page elsewhere making a signed-in user's browser withdraw or import). Browsers say where a request comes from
+    /// (<c>Sec-Fetch-Site</c>, <c>Origin</c>); scripts and services send neither and are not affected. Reading requests
+    /// are not refused: another site cannot read their answers.
+    /// </summary>
+    public static bool FromAnotherSite(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        {
+            return false;
+        }
+
+        if (request.Headers["Sec-Fetch-Site"].ToString() is { Length: > 0 } site)
+        {
+            return site is not ("same-origin" or "none");
+        }
+
+        return request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Runs <paramref name="handler"/> for any signed-in caller (what the caller may, for instance).</summary>

@@ -1,4 +1,5 @@
 using Kalisto.MediaGate.Web;
+using Kalisto.MediaGate.Web.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,7 @@ public sealed class HttpFunctionsMetadataTests
         foreach (var (name, (method, route)) in served)
         {
             var trigger = FunctionsMetadataTests.Binding(name, "httpTrigger");
-            Assert.Equal("/api/" + trigger.GetProperty("route").GetString(), route);
+            Assert.Equal("/" + trigger.GetProperty("route").GetString(), route);
             Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()));
             Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
             Assert.Equal("$return", FunctionsMetadataTests.Binding(name, "http").GetProperty("name").GetString());
@@ -36,17 +37,18 @@ public sealed class HttpFunctionsMetadataTests
     public void Every_route_but_the_callers_own_is_scoped_to_one_school()
     {
         Assert.All(
-            ServedRoutes().Where(r => r.Key != "Me"),
+            ServedRoutes().Where(r => r.Value.Route.StartsWith("/api/", StringComparison.Ordinal) && r.Key != "Me"),
             r => Assert.StartsWith("/api/schools/{school}/", r.Value.Route, StringComparison.Ordinal));
     }
 
-    /// <summary>The routes <see cref="MediaGateApi.MapMediaGateApi"/> maps, by endpoint name: (method, route pattern).</summary>
+    /// <summary>The routes <see cref="MediaGateApi.MapMediaGateApi"/> and <see cref="MediaGatePages.MapMediaGatePages"/> map, by endpoint name: (method, route pattern).</summary>
     internal static Dictionary<string, (string Method, string Route)> ServedRoutes()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddMediaGateWeb();
         var app = builder.Build();
         app.MapMediaGateApi();
+        app.MapMediaGatePages();
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .ToDictionary(
                 e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,

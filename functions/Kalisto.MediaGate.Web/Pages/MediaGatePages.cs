@@ -1,0 +1,107 @@
+using System.Collections.Frozen;
+using Kalisto.MediaGate.Access;
+using Kalisto.MediaGate.Web.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Kalisto.MediaGate.Web.Pages;
+
+/// <summary>
+/// The web app's pages (SPEC §10), server-rendered Razor components (<see cref="RazorComponentResult"/>) under
+/// <see cref="Root"/>, and their few scripts; one handler per page, which both hosts call (the Functions app's triggers
+/// and <c>mediagate serve</c>), each through <see cref="PageAccess"/>.
+/// </summary>
+public static class MediaGatePages
+{
+    public const string Root = "/app";
+
+    /// <summary>The pages' own files (embedded in this assembly): name → media type.</summary>
+    private static readonly FrozenDictionary<string, string> Assets = new Dictionary<string, string>
+    {
+        ["mediagate.css"] = "text/css; charset=utf-8",
+        ["upload.js"] = "text/javascript; charset=utf-8",
+        ["live.js"] = "text/javascript; charset=utf-8",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Maps every page under <see cref="Root"/>, each named as its Functions trigger.</summary>
+    public static IEndpointRouteBuilder MapMediaGatePages(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet(Root, Start).WithName("StartPage");
+        endpoints.MapGet(Root + "/assets/{name}", Asset).WithName("PageAsset");
+        endpoints.MapGet(Root + "/schools", Schools).WithName("SchoolsPage");
+        endpoints.MapGet(Root + "/open", Open).WithName("OpenSchoolPage");
+        endpoints.MapGet(Root + "/{school}", SchoolStart).WithName("SchoolPage");
+        endpoints.MapGet(Root + "/{school}/upload", Upload).WithName("UploadPage");
+        endpoints.MapGet(Root + "/{school}/mine", Mine).WithName("MyUploadsPage");
+        endpoints.MapGet(Root + "/{school}/mine/list", MineList).WithName("MyUploadsList");
+        return endpoints;
+    }
+
+    /// <summary>The start: the caller's one school, or the school chooser when they have several (or every one).</summary>
+    public static Task<IResult> Start(HttpContext context, PageAccess pages) =>
+        pages.PageAsync(context, frame =>
+        {
+            var schools = frame.Caller.Grants.Select(g => g.School).Distinct().ToList();
+            return Task.FromResult<IResult>(schools is [var only] && only != SchoolRole.AllSchools
+                ? TypedResults.Redirect($"{Root}/{only}")
+                : TypedResults.Redirect($"{Root}/schools"));
+        });
+
+    public static Task<IResult> Schools(HttpContext context, PageAccess pages) =>
+        pages.PageAsync(context, frame => Task.FromResult<IResult>(Component<SchoolsPage>(new()
+        {
+            ["Frame"] = frame,
+            ["Schools"] = frame.Caller.Grants.Select(g => g.School).Where(s => s != SchoolRole.AllSchools).Distinct().Order(StringComparer.Ordinal).ToList(),
+            ["AllSchools"] = frame.Caller.Grants.Any(g => g.School == SchoolRole.AllSchools),
+        })));
+
+    /// <summary>The chooser's form: goes to the school typed (its page checks access as always).</summary>
+    public static IResult Open(string? school) =>
+        TypedResults.Redirect($"{Root}/{Uri.EscapeDataString(Consent.ConsentFields.NormaliseSchool(school))}");
+
+    /// <summary>A school's first page: what the caller's role there starts with.</summary>
+    public static Task<IResult> SchoolStart(HttpContext context, string school, PageAccess pages) =>
+        pages.PageAsync(context, frame =>
+        {
+            var may = AccessCheck.PermissionsIn(frame.Caller, school);
+            var first = may.Contains(Permission.ReadRegister) ? "register"
+                : may.Contains(Permission.ReadItems) ? "gallery"
+                : may.Contains(Permission.UploadMedia) ? "upload"
+                : "upload"; // the page itself then says the caller may not
+            return Task.FromResult<IResult>(TypedResults.Redirect($"{Root}/{Consent.ConsentFields.NormaliseSchool(school)}/{first}"));
+        });
+
+    public static Task<IResult> Upload(HttpContext context, string school, PageAccess pages) =>
+        pages.SchoolPageAsync(context, school, Permission.UploadMedia, frame => Task.FromResult<IResult>(Component<UploadPage>(new() { ["Frame"] = frame })));
+
+    public static Task<IResult> Mine(HttpContext context, string school, PageAccess pages, UploadApi uploads, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ReadOwnUploads, async frame =>
+            Component<MyUploadsPage>(new() { ["Frame"] = frame, ["Uploads"] = await MineAsync(frame, uploads, cancellationToken) }));
+
+    /// <summary>The list of <see cref="Mine"/> alone, for the page's script to refresh it.</summary>
+    public static Task<IResult> MineList(HttpContext context, string school, PageAccess pages, UploadApi uploads, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ReadOwnUploads, async frame =>
+            Component<MyUploadsList>(new() { ["Frame"] = frame, ["Uploads"] = await MineAsync(frame, uploads, cancellationToken) }));
+
+    /// <summary>One of the pages' own files; 404 for any other name.</summary>
+    public static IResult Asset(string name)
+    {
+        if (!Assets.TryGetValue(name ?? string.Empty, out var type)
+            || typeof(MediaGatePages).Assembly.GetManifestResourceStream($"Kalisto.MediaGate.Web.Pages.Assets.{name}") is not { } stream)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Stream(stream, type);
+    }
+
+    private static async Task<IReadOnlyList<MyUploadResource>> MineAsync(PageFrame frame, UploadApi uploads, CancellationToken cancellationToken) =>
+        (await uploads.MyUploadsAsync(frame.School, frame.Caller, cancellationToken)).Result is Ok<List<MyUploadResource>> ok ? ok.Value! : [];
+
+    private static RazorComponentResult Component<T>(Dictionary<string, object?> parameters)
+        where T : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<T>(parameters) { ContentType = "text/html; charset=utf-8" };
+}
