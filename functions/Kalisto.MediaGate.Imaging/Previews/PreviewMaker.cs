@@ -1,16 +1,9 @@
-using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Imaging.Pixels;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Tags;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.Formats.Tiff;
-using SixLabors.ImageSharp.Formats.Webp;
-using SixLabors.ImageSharp.Memory;
-using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -46,8 +39,7 @@ public sealed class PreviewMaker : IPreviewMaker
         _options = options.Value;
     }
 
-    public bool HasPreview(MediaFormat format) =>
-        format is MediaFormat.Jpeg or MediaFormat.Png or MediaFormat.WebP or MediaFormat.Gif or MediaFormat.Tiff;
+    public bool HasPreview(MediaFormat format) => LimitedImage.Decodes(format);
 
     /// <inheritdoc />
     public async Task<bool> MakeAsync(Stream source, MediaFormat format, Stream destination, CancellationToken cancellationToken)
@@ -59,32 +51,8 @@ public sealed class PreviewMaker : IPreviewMaker
             return false;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        var input = source.CanSeek ? source : await BufferAsync(source, cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.PixelWorkTimeout);
-        MemoryStream output;
-        try
-        {
-            // A thread of its own, as in the redactor: the deadline's timer must be able to fire.
-            output = await Task.Factory.StartNew(
-                    () => Make(input, format, deadline.Token),
-                    deadline.Token,
-                    TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default)
-                .WaitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PreviewException($"the preview took longer than {_options.PixelWorkTimeout.TotalSeconds:0.###} s");
-        }
-
-        await using (output)
-        {
-            output.Position = 0;
-            await output.CopyToAsync(destination, cancellationToken);
-        }
-
+        await LimitedImage.RunAsync(
+            source, format, destination, _options, "the preview", (input, token) => Make(input, format, token), Fail, cancellationToken);
         return true;
     }
 
@@ -101,101 +69,28 @@ public sealed class PreviewMaker : IPreviewMaker
         return new Size(Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
     }
 
-    private static async Task<Stream> BufferAsync(Stream source, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        await source.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        return buffer;
-    }
+    private static PreviewException Fail(string reasonCode, string message, Exception? cause) =>
+        cause is null ? new PreviewException(message) { ReasonCode = reasonCode } : new PreviewException(message, cause) { ReasonCode = reasonCode };
 
     private MemoryStream Make(Stream source, MediaFormat format, CancellationToken cancellationToken)
     {
-        var configuration = ImagingConfiguration.Shared;
-        var (expected, decoder) = Codec(format);
-        try
+        using var image = LimitedImage.DecodeFirstFrame<Rgba32, PreviewException>(source, format, _options.MaxPixels, Fail, cancellationToken);
+        var size = Fit(image.Width, image.Height);
+        image.Mutate(context =>
         {
-            source.Position = 0;
-            if (Image.DetectFormat(configuration, source) != expected)
+            if (size != image.Size())
             {
-                throw new PreviewException($"content is not a {format} image");
+                context.Resize(size, KnownResamplers.Bicubic, compand: false);
             }
 
-            source.Position = 0;
-            var info = ((IImageInfoDetector)decoder).Identify(configuration, source, cancellationToken);
-            if (info is null || info.Width < 1 || info.Height < 1)
-            {
-                throw new PreviewException($"not a readable {format} image");
-            }
-
-            if ((long)info.Width * info.Height > _options.MaxPixels)
-            {
-                throw new PreviewException($"{info.Width}x{info.Height} pixels is more than the limit of {_options.MaxPixels}") { ReasonCode = ReasonCode.TooLarge };
-            }
-
-            source.Position = 0;
-            using var image = decoder.Decode<Rgba32>(configuration, source, cancellationToken);
-            while (image.Frames.Count > 1)
-            {
-                image.Frames.RemoveFrame(image.Frames.Count - 1);
-            }
-
-            // TIFF keeps its tags, orientation included, on the frame; AutoOrient reads the image's profile.
-            image.Metadata.ExifProfile ??= image.Frames.RootFrame.Metadata.ExifProfile;
-            image.Mutate(context => context.AutoOrient());
-            cancellationToken.ThrowIfCancellationRequested();
-            var size = Fit(image.Width, image.Height);
-            image.Mutate(context =>
-            {
-                if (size != image.Size())
-                {
-                    context.Resize(size, KnownResamplers.Bicubic, compand: false);
-                }
-
-                context.BackgroundColor(Color.White);
-            });
-            cancellationToken.ThrowIfCancellationRequested();
-            RemoveMetadata(image);
-            var output = new MemoryStream();
-            image.SaveAsync(output, new JpegEncoder { Quality = Quality, ColorType = JpegColorType.YCbCrRatio420 }, cancellationToken).GetAwaiter().GetResult();
-            return output;
-        }
-        catch (PreviewException)
-        {
-            throw;
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped by the deadline (or the caller), whatever the decoder made of it.
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (IOException e) when (e is not EndOfStreamException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is InvalidMemoryOperationException or OutOfMemoryException
-            || e.InnerException is InvalidMemoryOperationException)
-        {
-            throw new PreviewException($"{format} image needs more memory than allowed", e) { ReasonCode = ReasonCode.TooLarge };
-        }
-#pragma warning disable CA1031 // Any failure of a decoder on untrusted input is a problem of the file, never a crash.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            throw new PreviewException($"{format} image cannot be decoded ({e.GetType().Name})", e);
-        }
+            context.BackgroundColor(Color.White);
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        RemoveMetadata(image);
+        var output = new MemoryStream();
+        image.SaveAsync(output, new JpegEncoder { Quality = Quality, ColorType = JpegColorType.YCbCrRatio420 }, cancellationToken).GetAwaiter().GetResult();
+        return output;
     }
-
-    /// <summary>The ImageSharp format and a decoder that reads its first frame only.</summary>
-    private static (IImageFormat Format, IImageDecoder Decoder) Codec(MediaFormat format) => format switch
-    {
-        MediaFormat.Jpeg => (JpegFormat.Instance, new JpegDecoder()),
-        MediaFormat.Png => (PngFormat.Instance, new PngDecoder()),
-        MediaFormat.WebP => (WebpFormat.Instance, new WebpDecoder()),
-        MediaFormat.Gif => (GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First }),
-        MediaFormat.Tiff => (TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First }),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "a format without a preview"),
-    };
 
     /// <summary>Every profile of the image and its frames: the JPEG encoder then writes JFIF and pixels only.</summary>
     private static void RemoveMetadata(Image image)

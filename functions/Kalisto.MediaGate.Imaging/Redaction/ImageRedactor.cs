@@ -1,4 +1,5 @@
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Imaging.Pixels;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Tags;
 using Microsoft.Extensions.Options;
@@ -9,10 +10,8 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
-using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace Kalisto.MediaGate.Imaging.Redaction;
 
@@ -53,8 +52,7 @@ public sealed class ImageRedactor : IImageRedactor
         _options = options.Value;
     }
 
-    public bool CanRedact(MediaFormat format) =>
-        format is MediaFormat.Jpeg or MediaFormat.Png or MediaFormat.WebP or MediaFormat.Gif or MediaFormat.Tiff;
+    public bool CanRedact(MediaFormat format) => LimitedImage.Decodes(format);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">No regions, or a region that is not a finite rectangle of positive size.</exception>
@@ -76,39 +74,24 @@ public sealed class ImageRedactor : IImageRedactor
             return PublishResult.Failed(ReasonCode.UnsupportedType, $"{format} cannot be redacted");
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        var input = source.CanSeek ? source : await BufferAsync(source, cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.PixelWorkTimeout);
-        (PublishResult Result, MemoryStream? Output) outcome;
         try
         {
-            // A thread of its own: ImageSharp's row loops take the pool's threads, and the deadline's
-            // timer needs one to fire on a small machine.
-            outcome = await Task.Factory.StartNew(
-                    () => Redact(input, format, regions, deadline.Token),
-                    deadline.Token,
-                    TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default)
-                .WaitAsync(deadline.Token);
+            await LimitedImage.RunAsync(
+                source,
+                format,
+                destination,
+                _options,
+                "redaction",
+                (input, token) => Redact(input, format, regions, token),
+                RedactionRefusedException.Create,
+                cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (RedactionRefusedException refusal)
         {
-            return PublishResult.Failed(ReasonCode.Unreadable, $"redaction took longer than {_options.PixelWorkTimeout.TotalSeconds:0.###} s");
+            return PublishResult.Failed(refusal.Code, refusal.Message);
         }
 
-        if (outcome.Output is not { } output)
-        {
-            return outcome.Result;
-        }
-
-        await using (output)
-        {
-            output.Position = 0;
-            await output.CopyToAsync(destination, cancellationToken);
-        }
-
-        return outcome.Result;
+        return PublishResult.Success;
     }
 
     /// <summary>The pixel rectangle of a region on an image of the given size, widened by <see cref="Margin"/> and clamped to the image.</summary>
@@ -144,91 +127,16 @@ public sealed class ImageRedactor : IImageRedactor
         }
     }
 
-    private static async Task<Stream> BufferAsync(Stream source, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        await source.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        return buffer;
-    }
+    private MemoryStream Redact(Stream source, MediaFormat format, IReadOnlyList<FaceRegion> regions, CancellationToken cancellationToken) =>
+        format == MediaFormat.Jpeg
+            ? Redact<Rgb24>(source, format, regions, cancellationToken)
+            : Redact<Rgba32>(source, format, regions, cancellationToken);
 
-    private (PublishResult Result, MemoryStream? Output) Redact(
-        Stream source,
-        MediaFormat format,
-        IReadOnlyList<FaceRegion> regions,
-        CancellationToken cancellationToken)
-    {
-        var configuration = ImagingConfiguration.Shared;
-        var (expected, decoder) = Codec(format);
-        try
-        {
-            source.Position = 0;
-            if (Image.DetectFormat(configuration, source) != expected)
-            {
-                return (PublishResult.Failed(ReasonCode.Unreadable, $"content is not a {format} image"), null);
-            }
-
-            source.Position = 0;
-            var info = ((IImageInfoDetector)decoder).Identify(configuration, source, cancellationToken);
-            if (info is null || info.Width < 1 || info.Height < 1)
-            {
-                return (PublishResult.Failed(ReasonCode.Unreadable, $"not a readable {format} image"), null);
-            }
-
-            var pixels = (long)info.Width * info.Height;
-            if (pixels > _options.MaxPixels)
-            {
-                return (PublishResult.Failed(ReasonCode.TooLarge, $"{info.Width}x{info.Height} pixels is more than the limit of {_options.MaxPixels}"), null);
-            }
-
-            source.Position = 0;
-            var output = format == MediaFormat.Jpeg
-                ? Redact<Rgb24>(configuration, decoder, source, format, regions, cancellationToken)
-                : Redact<Rgba32>(configuration, decoder, source, format, regions, cancellationToken);
-            return (PublishResult.Success, output);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped by the deadline (or the caller), whatever the decoder made of it: report it as such.
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (IOException e) when (e is not EndOfStreamException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is InvalidMemoryOperationException or OutOfMemoryException
-            || e.InnerException is InvalidMemoryOperationException)
-        {
-            return (PublishResult.Failed(ReasonCode.TooLarge, $"{format} image needs more memory than allowed"), null);
-        }
-#pragma warning disable CA1031 // Any failure of a decoder on untrusted input is a problem of the file, never a crash.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return (PublishResult.Failed(ReasonCode.Unreadable, $"{format} image cannot be decoded ({e.GetType().Name})"), null);
-        }
-    }
-
-    private static MemoryStream Redact<TPixel>(
-        Configuration configuration,
-        IImageDecoder decoder,
-        Stream source,
-        MediaFormat format,
-        IReadOnlyList<FaceRegion> regions,
-        CancellationToken cancellationToken)
+    private MemoryStream Redact<TPixel>(Stream source, MediaFormat format, IReadOnlyList<FaceRegion> regions, CancellationToken cancellationToken)
         where TPixel : unmanaged, IPixel<TPixel>
     {
-        using var image = decoder.Decode<TPixel>(configuration, source, cancellationToken);
-        while (image.Frames.Count > 1)
-        {
-            image.Frames.RemoveFrame(image.Frames.Count - 1);
-        }
-
-        // TIFF keeps its tags, orientation included, on the frame; AutoOrient reads the image's profile.
-        image.Metadata.ExifProfile ??= image.Frames.RootFrame.Metadata.ExifProfile;
-        image.Mutate(context => context.AutoOrient());
-        cancellationToken.ThrowIfCancellationRequested();
-
+        using var image = LimitedImage.DecodeFirstFrame<TPixel, RedactionRefusedException>(
+            source, format, _options.MaxPixels, RedactionRefusedException.Create, cancellationToken);
         foreach (var region in regions)
         {
             var area = Widen(region, image.Width, image.Height);
@@ -243,17 +151,6 @@ public sealed class ImageRedactor : IImageRedactor
         image.SaveAsync(output, encoder, cancellationToken).GetAwaiter().GetResult();
         return output;
     }
-
-    /// <summary>The ImageSharp format and a decoder that reads its first frame only.</summary>
-    private static (IImageFormat Format, IImageDecoder Decoder) Codec(MediaFormat format) => format switch
-    {
-        MediaFormat.Jpeg => (JpegFormat.Instance, new JpegDecoder()),
-        MediaFormat.Png => (PngFormat.Instance, new PngDecoder()),
-        MediaFormat.WebP => (WebpFormat.Instance, new WebpDecoder()),
-        MediaFormat.Gif => (GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First }),
-        MediaFormat.Tiff => (TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First }),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a redactable format"),
-    };
 
     private static IImageEncoder CreateEncoder(MediaFormat format, ImageMetadata metadata) => format switch
     {
@@ -302,5 +199,32 @@ public sealed class ImageRedactor : IImageRedactor
         {
             metadata.GetGifMetadata().Comments.Clear();
         }
+    }
+
+    /// <summary>A refusal of the source image; <see cref="RedactAsync"/> returns it as a failed <see cref="PublishResult"/>.</summary>
+    private sealed class RedactionRefusedException : Exception
+    {
+        public RedactionRefusedException()
+            : this(ReasonCode.Unreadable, "the image cannot be redacted", null)
+        {
+        }
+
+        public RedactionRefusedException(string message)
+            : this(ReasonCode.Unreadable, message, null)
+        {
+        }
+
+        public RedactionRefusedException(string message, Exception innerException)
+            : this(ReasonCode.Unreadable, message, innerException)
+        {
+        }
+
+        private RedactionRefusedException(string code, string message, Exception? innerException)
+            : base(message, innerException) => Code = code;
+
+        /// <summary>The reason code of SPEC §5 the refusal maps to.</summary>
+        public string Code { get; }
+
+        public static RedactionRefusedException Create(string code, string message, Exception? cause) => new(code, message, cause);
     }
 }
