@@ -1,3 +1,4 @@
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Web.Api;
 using Kalisto.MediaGate.Web.Pages;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,7 @@ namespace Kalisto.MediaGate.Functions.Http;
 /// Functions host; App Service Authentication sends a browser without a session to the sign-in first, and every page
 /// checks the caller itself (<see cref="PageAccess"/>).
 /// </summary>
-public sealed class HttpPages(PageAccess pages, UploadApi uploads)
+public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api, ConsentOptions options)
 {
     [Function(nameof(StartPage))]
     public Task<IResult> StartPage(
@@ -59,4 +60,18 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads)
         string school,
         CancellationToken cancellationToken) =>
         MediaGatePages.MineList(request.HttpContext, school, pages, uploads, cancellationToken);
+
+    [Function(nameof(GalleryPage))]
+    public Task<IResult> GalleryPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/gallery")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGatePages.Gallery(request.HttpContext, school, request.Query["channel"], request.Query["folder"], request.Query["continuation"], pages, api, options, cancellationToken);
+
+    [Function(nameof(ReviewPage))]
+    public Task<IResult> ReviewPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/review")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGatePages.Review(request.HttpContext, school, pages, api, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Kalisto.MediaGate.Access;
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,6 +24,7 @@ public static class MediaGatePages
         ["mediagate.css"] = "text/css; charset=utf-8",
         ["upload.js"] = "text/javascript; charset=utf-8",
         ["live.js"] = "text/javascript; charset=utf-8",
+        ["review.js"] = "text/javascript; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Maps every page under <see cref="Root"/>, each named as its Functions trigger.</summary>
@@ -37,6 +39,8 @@ public static class MediaGatePages
         endpoints.MapGet(Root + "/{school}/upload", Upload).WithName("UploadPage");
         endpoints.MapGet(Root + "/{school}/mine", Mine).WithName("MyUploadsPage");
         endpoints.MapGet(Root + "/{school}/mine/list", MineList).WithName("MyUploadsList");
+        endpoints.MapGet(Root + "/{school}/gallery", Gallery).WithName("GalleryPage");
+        endpoints.MapGet(Root + "/{school}/review", Review).WithName("ReviewPage");
         return endpoints;
     }
 
@@ -85,6 +89,46 @@ public static class MediaGatePages
     public static Task<IResult> MineList(HttpContext context, string school, PageAccess pages, UploadApi uploads, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadOwnUploads, async frame =>
             Component<MyUploadsList>(new() { ["Frame"] = frame, ["Uploads"] = await MineAsync(frame, uploads, cancellationToken) }));
+
+    /// <summary>The published items of one channel (default the first), optionally of one folder, a page at a time.</summary>
+    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? continuation, PageAccess pages, SchoolApi api, ConsentOptions options, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ReadItems, async frame =>
+        {
+            var channels = options.ChannelSet();
+            var chosen = channels.Contains(channel?.Trim().ToLowerInvariant() ?? string.Empty) ? channel!.Trim().ToLowerInvariant() : channels[0];
+            var wanted = (folder ?? string.Empty).Trim().Trim('/');
+            var items = new List<ItemResource>();
+            string? next = null;
+            foreach (var state in new[] { "approved", "redacted" })
+            {
+                // The gallery's own paging is by state: approved first, then redacted.
+                if ((await api.ListItemsAsync(frame.School, state, chosen, "200", state == "approved" ? continuation : null, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page })
+                {
+                    items.AddRange(page.Items.Where(i => wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal)));
+                    next ??= page.Next;
+                }
+            }
+
+            return Component<GalleryPage>(new()
+            {
+                ["Frame"] = frame,
+                ["Channels"] = channels,
+                ["Channel"] = chosen,
+                ["Folder"] = wanted,
+                ["Items"] = items.OrderBy(i => i.Path, StringComparer.Ordinal).ToList(),
+                ["Next"] = next,
+            });
+        });
+
+    /// <summary>The review list: quarantined items, with the reasons.</summary>
+    public static Task<IResult> Review(HttpContext context, string school, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ReadQuarantine, async frame =>
+        {
+            var items = (await api.ListItemsAsync(frame.School, "quarantined", null, "500", null, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page }
+                ? page.Items
+                : [];
+            return Component<ReviewPage>(new() { ["Frame"] = frame, ["Items"] = items });
+        });
 
     /// <summary>One of the pages' own files; 404 for any other name.</summary>
     public static IResult Asset(string name)

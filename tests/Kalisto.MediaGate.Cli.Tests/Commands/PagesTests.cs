@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using Kalisto.MediaGate.Tests.Support;
+using Kalisto.MediaGate.Web.Access;
+using Microsoft.AspNetCore.Http;
+
+namespace Kalisto.MediaGate.Cli.Tests.Commands;
+
+/// <summary>
+/// The web app's pages through <c>mediagate serve</c> over HTTP: sign-in first, Dutch by default and English on
+/// request, only the caller's own schools and roles, and the teacher's uploads as they are decided.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PagesTests(Azurite azurite)
+{
+    [Fact]
+    public async Task Without_a_session_a_page_sends_the_browser_to_sign_in_and_back()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--no-pipeline");
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = serve.Address };
+
+        var page = await client.GetAsync("app/de-wilg/upload");
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/.auth/login/dev?returnUrl=%2Fapp%2Fde-wilg%2Fupload", page.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_teacher_gets_the_upload_page_in_dutch_or_english_with_only_their_own_menu()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg", "--no-pipeline");
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = serve.Address };
+
+        var start = await client.GetAsync("app");
+        var dutch = await client.GetStringAsync("app/de-wilg/upload");
+        var english = await client.GetStringAsync("app/de-wilg/upload?lang=en");
+        var remembered = await client.GetStringAsync("app/de-wilg/mine");
+
+        Assert.Equal("/app/de-wilg", start.Headers.Location!.OriginalString);
+        Assert.Contains("<html lang=\"nl\">", dutch, StringComparison.Ordinal);
+        Assert.Contains("Foto&#x27;s en video&#x27;s uploaden", dutch, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"en\">", english, StringComparison.Ordinal);
+        Assert.Contains("Upload photos and videos", english, StringComparison.Ordinal);
+        Assert.Contains("You have not uploaded anything yet.", remembered, StringComparison.Ordinal);
+        Assert.Contains("/app/de-wilg/mine", dutch, StringComparison.Ordinal);
+        Assert.DoesNotContain("/app/de-wilg/register", dutch, StringComparison.Ordinal);
+        Assert.DoesNotContain("/app/de-wilg/gallery", dutch, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("app/het-anker/upload")]
+    [InlineData("app/het-anker/mine")]
+    [InlineData("app/het-anker/mine/list")]
+    [InlineData("app/De Wilg!/upload")]
+    public async Task No_page_of_another_school_is_reachable(string path)
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        var page = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Contains("Geen toegang", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_communications_officer_cannot_open_the_teachers_pages()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/upload")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/mine")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_pages_scripts_and_styles_are_served_and_nothing_else_is()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        var script = await client.GetAsync("app/assets/upload.js");
+        var style = await client.GetAsync("app/assets/mediagate.css");
+
+        Assert.Equal(("text/javascript", "text/css"), (script.Content.Headers.ContentType?.MediaType, style.Content.Headers.ContentType?.MediaType));
+        Assert.Contains("XMLHttpRequest", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("app/assets/Kalisto.MediaGate.Web.dll")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("app/assets/..%2F..%2Fappsettings.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_change_sent_from_another_sites_page_is_refused_and_one_from_mediagates_own_is_not()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "privacy@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "api/schools/de-wilg/consent/LL-1001/withdraw");
+        forged.Headers.Add("Origin", "https://evil.example");
+        using var crossSite = new HttpRequestMessage(HttpMethod.Post, "api/schools/de-wilg/consent/import") { Content = new StringContent("school\n", Encoding.UTF8, "text/csv") };
+        crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var own = new HttpRequestMessage(HttpMethod.Post, "api/schools/de-wilg/consent/LL-1001/withdraw");
+        own.Headers.Add("Origin", serve.Address.GetLeftPart(UriPartial.Authority));
+        own.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(forged)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(crossSite)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(own)).StatusCode); // reached the handler: no such record
+    }
+
+    [Theory]
+    [InlineData("GET", null, "https://evil.example", false)]
+    [InlineData("POST", null, null, false)]
+    [InlineData("POST", "same-origin", null, false)]
+    [InlineData("POST", "none", null, false)]
+    [InlineData("POST", "same-site", null, true)]
+    [InlineData("PUT", "cross-site", null, true)]
+    [InlineData("POST", null, "http://127.0.0.1:7071", false)]
+    [InlineData("POST", null, "http://127.0.0.1:7072", true)]
+    [InlineData("POST", null, "null", true)]
+    public void Only_browsers_on_other_sites_are_taken_for_forgery(string method, string? fetchSite, string? origin, bool refused)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Host = new HostString("127.0.0.1", 7071);
+        if (fetchSite is not null)
+        {
+            context.Request.Headers["Sec-Fetch-Site"] = fetchSite;
+        }
+
+        if (origin is not null)
+        {
+            context.Request.Headers.Origin = origin;
+        }
+
+        Assert.Equal(refused, ApiAccess.FromAnotherSite(context.Request));
+    }
+}
