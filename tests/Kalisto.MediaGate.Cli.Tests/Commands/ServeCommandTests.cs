@@ -208,6 +208,30 @@ public sealed partial class ServeCommandTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_pass_that_fails_is_one_line_on_standard_error_and_the_next_pass_goes_on()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        using var client = new HttpClient { BaseAddress = teacher.Address };
+        // A re-screen request that is no JSON: its pass fails (and the message stays invisible for its timeout).
+        var rescreen = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, "rescreen", new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await rescreen.SendMessageAsync("not a re-screen request");
+
+        await UntilAsync(() => Task.FromResult(teacher.Error()), e => e.Contains("a pass over uploads and queues failed", StringComparison.Ordinal));
+        await UploadAsync(client, "IMG_0001.jpg", "untagged.jpg");
+        var mine = await UntilAsync(() => MineAsync(client), m => m.GetProperty("state").GetString() is not ("waiting" or "screening"));
+
+        Assert.Equal("quarantined", mine.GetProperty("state").GetString());
+        var lines = teacher.Error().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines, l => l.Contains("a pass over uploads and queues failed", StringComparison.Ordinal));
+        var line = lines.First(l => l.Contains("a pass over uploads and queues failed", StringComparison.Ordinal));
+        Assert.StartsWith("mediagate serve: ", line, StringComparison.Ordinal);
+        Assert.Contains("the next pass tries again", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", teacher.Error(), StringComparison.Ordinal); // no stack trace
+        Assert.Equal(0, (await teacher.StopAsync()).Exit);
+    }
+
+    [Fact]
     public async Task A_withdrawal_through_serve_takes_an_approved_upload_out_of_approved_without_rescreen()
     {
         StorageAccount.Empty(azurite.ConnectionString);
