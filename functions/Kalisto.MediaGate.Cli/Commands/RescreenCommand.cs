@@ -126,7 +126,7 @@ internal static class RescreenCommand
     }
 
     /// <summary>The storage's answer (status and error code), or what went wrong otherwise; never a stack trace.</summary>
-    private static string Why(Exception e) => e switch
+    internal static string Why(Exception e) => e switch
     {
         AggregateException many => string.Join("; ", many.InnerExceptions.Select(Why)),
         ItemSettleException item => $"item {item.ItemId}: {Why(item.InnerException!)}",

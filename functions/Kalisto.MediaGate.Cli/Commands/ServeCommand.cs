@@ -16,12 +16,14 @@ using Microsoft.Extensions.Logging;
 namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>
-/// <c>mediagate serve --storage CONN [--port P] [--address A] [--dev-user ROLE@SCHOOL]</c>: the HTTP API of the Functions
-/// app (README "HTTP API"), the same handlers, routes (<c>/api/…</c>) and access checks, on Kestrel, with the development
+/// <c>mediagate serve --storage CONN [--port P] [--address A] [--dev-user ROLE@SCHOOL] [--no-pipeline]</c>: the HTTP API of the
+/// Functions app (README "HTTP API"), the same handlers, routes (<c>/api/…</c>) and access checks, on Kestrel, with the development
 /// sign-in instead of App Service Authentication: every request is the <c>--dev-user</c>, or, without it, whoever chose a
 /// role and school on the sign-in page (<c>/.auth/login/dev</c>). Because anyone reaching it could sign in as anyone, it
 /// listens on this machine only (127.0.0.1 or ::1) and refuses any other address. Port 0 takes a free port; the address
-/// it listens on is printed. Runs until Ctrl+C (exit code 0).
+/// it listens on is printed. Beside the web host, what the Functions app's triggers do (<see cref="ServePipeline"/>: uploads
+/// screened, the re-screen, redaction and preview queues processed, every 2 s), unless <c>--no-pipeline</c>. Runs until
+/// Ctrl+C (exit code 0).
 /// </summary>
 internal static class ServeCommand
 {
@@ -66,11 +68,23 @@ internal static class ServeCommand
                 result.AddError($"--dev-user: {error}.");
             }
         });
-        var command = new Command("serve", "Serve the HTTP API on this machine (127.0.0.1) with a development sign-in, until Ctrl+C.") { storage, port, address, devUser };
+        var noPipeline = new Option<bool>("--no-pipeline")
+        {
+            Description = "Do not screen uploads nor process the rescreen, redact and previews queues: for when a Functions app works on the same storage account. "
+                + "Without it serve does that every 2 s; beside a Functions app that is safe (every step is idempotent and conditional), only redundant.",
+        };
+        var command = new Command("serve", "Serve the HTTP API on this machine (127.0.0.1) with a development sign-in, and screen uploads and process the queues, until Ctrl+C.")
+        {
+            storage,
+            port,
+            address,
+            devUser,
+            noPipeline,
+        };
         command.SetAction((parsed, ct) =>
         {
             DevelopmentUser.TryParse(parsed.GetValue(devUser), out var user);
-            return RunAsync(parsed.GetRequiredValue(storage), Loopback(parsed.GetValue(address))!, parsed.GetValue(port), user, console, ct);
+            return RunAsync(parsed.GetRequiredValue(storage), Loopback(parsed.GetValue(address))!, parsed.GetValue(port), user, !parsed.GetValue(noPipeline), console, ct);
         });
         return command;
     }
@@ -87,10 +101,11 @@ internal static class ServeCommand
         return IPAddress.TryParse(value.Trim('[', ']'), out var parsed) && IPAddress.IsLoopback(parsed) ? parsed : null;
     }
 
-    private static Task<int> RunAsync(string connection, IPAddress address, int port, DevelopmentUser? user, CliConsole console, CancellationToken ct) =>
+    private static Task<int> RunAsync(string connection, IPAddress address, int port, DevelopmentUser? user, bool pipeline, CliConsole console, CancellationToken ct) =>
+        // The register is read afresh by every decision (no snapshot): consent changes while serve runs.
         StorageCommand.RunAsync("serve", connection, snapshotRegister: false, console, ct, async session =>
         {
-            await using var app = Build(session, address, port, user);
+            await using var app = Build(session, address, port, user, pipeline ? console : null);
             try
             {
                 await app.StartAsync(ct);
@@ -107,6 +122,7 @@ internal static class ServeCommand
             console.Out.WriteLine(user is null
                 ? $"mediagate serve: sign in on {listening}{DevelopmentSignInDefaults.SignInPath} (development sign-in, this machine only)."
                 : $"mediagate serve: every request is {user} (--dev-user).");
+            console.Out.WriteLine(ServePipeline.Describe(pipeline));
             console.Out.Flush();
             try
             {
@@ -117,6 +133,7 @@ internal static class ServeCommand
                 // Ctrl+C: the way serve ends.
             }
 
+            // Stops the pipeline too: its pass is cancelled, and what it did stands (every step is safe to repeat).
             await app.StopAsync(CancellationToken.None);
             console.Out.WriteLine("mediagate serve: stopped.");
             return MediaGateCommandLine.Ok;
@@ -124,9 +141,10 @@ internal static class ServeCommand
 
     /// <summary>
     /// A web host of the API on the session's services: the same <see cref="SchoolApi"/> (so the same register, options
-    /// and storage as every other command) and the web layer's JSON. Only warnings and errors are logged, to stderr.
+    /// and storage as every other command) and the web layer's JSON. Only warnings and errors are logged, to stderr. With
+    /// <paramref name="pipeline"/>, the console the <see cref="ServePipeline"/> tells its failures on, that runs beside it.
     /// </summary>
-    private static WebApplication Build(StorageSession session, IPAddress address, int port, DevelopmentUser? user)
+    private static WebApplication Build(StorageSession session, IPAddress address, int port, DevelopmentUser? user, CliConsole? pipeline)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Explicit: ASPNETCORE_URLS and --urls never widen what serve listens on.
@@ -142,6 +160,11 @@ internal static class ServeCommand
         builder.Services.Configure<PageOptions>(o => o.SignInPath = DevelopmentSignInDefaults.SignInPath + "?returnUrl={0}");
         // The command line stops the host (Ctrl+C cancels the command), not the host's own signal handling.
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
+        if (pipeline is not null)
+        {
+            builder.Services.AddHostedService(_ => new ServePipeline(session, pipeline));
+        }
+
         var app = builder.Build();
         app.MapMediaGateApi();
         app.MapMediaGatePages();

@@ -18,14 +18,7 @@ internal static class StorageScreening
     {
         var storage = session.Get<MediaStorage>();
         var screening = session.Get<UploadScreening>();
-        var names = new List<string>();
-        await foreach (var blob in storage.Uploads.GetBlobsAsync(cancellationToken: ct))
-        {
-            names.Add(blob.Name);
-        }
-
-        // The listing comes in the service's order; the lines go out sorted as everywhere (ordinal).
-        names.Sort(StringComparer.Ordinal);
+        var names = await WaitingAsync(storage, ct);
         List<DecisionLine> results;
         try
         {
@@ -56,5 +49,19 @@ internal static class StorageScreening
         }
 
         return MediaGateCommandLine.Ok;
+    }
+
+    /// <summary>The names of every blob now in <c>uploads</c>, sorted (ordinal) as every listing is.</summary>
+    public static async Task<List<string>> WaitingAsync(MediaStorage storage, CancellationToken ct)
+    {
+        var names = new List<string>();
+        await foreach (var blob in storage.Uploads.GetBlobsAsync(cancellationToken: ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        // The listing comes in the service's order.
+        names.Sort(StringComparer.Ordinal);
+        return names;
     }
 }

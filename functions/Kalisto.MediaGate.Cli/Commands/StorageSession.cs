@@ -34,9 +34,11 @@ internal sealed class StorageSession : IAsyncDisposable
             .AddEnvironmentVariables()
             .Build();
         clients ??= StorageClientSettings.From(configuration);
+        // The clients' settings are a service too: serve's pipeline explains a failure with them (the endpoint, the timeout).
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton(clients);
         if (clock is not null)
         {
             services.AddSingleton(clock);

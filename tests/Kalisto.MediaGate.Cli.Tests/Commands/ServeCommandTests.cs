@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Kalisto.MediaGate.Cli.Commands;
 using Kalisto.MediaGate.Functions.Http;
 using Kalisto.MediaGate.Tests.Support;
 
@@ -153,29 +154,20 @@ public sealed partial class ServeCommandTests(Azurite azurite)
     }
 
     [Fact]
-    public async Task A_teacher_uploads_with_the_url_serve_hands_out_and_sees_the_outcome_and_preview_of_their_own_upload()
+    public async Task With_no_pipeline_a_teachers_upload_waits_until_screen_runs_and_then_shows_its_outcome_and_preview()
     {
+        // --no-pipeline: this test runs screen itself, and asserts the upload waits until then.
         StorageAccount.Empty(azurite.ConnectionString);
-        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg", "--no-pipeline");
         using var client = new HttpClient { BaseAddress = teacher.Address };
 
-        var granted = await AnswerAsync(await client.PostAsync("api/schools/de-wilg/uploads", new StringContent("""{"file_name": "IMG_0001.jpg", "folder": "sportdag"}""", Encoding.UTF8, "application/json")));
-        Assert.Equal(201, granted.Status);
-        var grant = granted.Json();
-        using (var put = new HttpRequestMessage(HttpMethod.Put, grant.GetProperty("url").GetString()) { Content = new ByteArrayContent(await File.ReadAllBytesAsync(CommandLineRun.Data("untagged.jpg"))) })
-        {
-            foreach (var header in grant.GetProperty("headers").EnumerateObject())
-            {
-                put.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
-            }
-
-            put.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
-            using var storage = new HttpClient();
-            Assert.Equal(HttpStatusCode.Created, (await storage.SendAsync(put)).StatusCode);
-        }
+        await UploadAsync(client, "IMG_0001.jpg", "untagged.jpg");
+        // Several passes' time: a pipeline that ran in spite of --no-pipeline would have screened it by now.
+        await Task.Delay(ServePipeline.Interval * 3);
 
         var waiting = await AnswerAsync(await client.GetAsync("api/schools/de-wilg/uploads/mine"));
         Assert.Equal("waiting", Assert.Single(waiting.Json().EnumerateArray()).GetProperty("state").GetString());
+        Assert.Equal(["de-wilg/sportdag/IMG_0001.jpg"], new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "uploads").GetBlobs().Select(b => b.Name));
         Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
         var mine = Assert.Single((await AnswerAsync(await client.GetAsync("api/schools/de-wilg/uploads/mine"))).Json().EnumerateArray());
         var preview = await client.GetAsync($"api/schools/de-wilg/items/{mine.GetProperty("item_key").GetString()}/preview");
@@ -186,6 +178,100 @@ public sealed partial class ServeCommandTests(Azurite azurite)
         Assert.Equal("image/jpeg", preview.Content.Headers.ContentType?.MediaType);
         var bytes = await preview.Content.ReadAsByteArrayAsync();
         Assert.Equal([0xFF, 0xD8], bytes[..2]);
+        var (exit, output) = await teacher.StopAsync();
+        Assert.Equal(0, exit);
+        Assert.Contains("mediagate serve: not processing uploads or queues (--no-pipeline).", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_screens_a_teachers_upload_by_itself_and_makes_its_preview()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        using var client = new HttpClient { BaseAddress = teacher.Address };
+
+        await UploadAsync(client, "IMG_0001.jpg", "untagged.jpg");
+        var mine = await UntilAsync(() => MineAsync(client), m => m.GetProperty("state").GetString() is not ("waiting" or "screening"));
+        var key = mine.GetProperty("item_key").GetString();
+        var preview = await UntilAsync(
+            async () => { using var r = await client.GetAsync($"api/schools/de-wilg/items/{key}/preview"); return (r.StatusCode, await r.Content.ReadAsByteArrayAsync()); },
+            p => p.StatusCode == HttpStatusCode.OK);
+
+        Assert.Equal(("de-wilg/sportdag/IMG_0001.jpg", "quarantined"), (mine.GetProperty("path").GetString(), mine.GetProperty("state").GetString()));
+        Assert.Equal("unknown-school", Assert.Single(mine.GetProperty("reasons").EnumerateArray()).GetProperty("code").GetString()); // no register for de-wilg yet
+        Assert.Equal([0xFF, 0xD8], preview.Item2[..2]);
+        Assert.Empty(new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "uploads").GetBlobs());
+        var (exit, output) = await teacher.StopAsync();
+        Assert.Equal(0, exit);
+        Assert.Contains("mediagate serve: screening uploads and processing queues every 2 s.", output, StringComparison.Ordinal);
+        Assert.Contains("mediagate serve: stopped.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pass_that_fails_is_one_line_on_standard_error_and_the_next_pass_goes_on()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        using var client = new HttpClient { BaseAddress = teacher.Address };
+        // A re-screen request that is no JSON: its pass fails (and the message stays invisible for its timeout).
+        var rescreen = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, "rescreen", new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await rescreen.SendMessageAsync("not a re-screen request");
+
+        await UntilAsync(() => Task.FromResult(teacher.Error()), e => e.Contains("a pass over uploads and queues failed", StringComparison.Ordinal));
+        await UploadAsync(client, "IMG_0001.jpg", "untagged.jpg");
+        var mine = await UntilAsync(() => MineAsync(client), m => m.GetProperty("state").GetString() is not ("waiting" or "screening"));
+
+        Assert.Equal("quarantined", mine.GetProperty("state").GetString());
+        var lines = teacher.Error().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines, l => l.Contains("a pass over uploads and queues failed", StringComparison.Ordinal));
+        var line = lines.First(l => l.Contains("a pass over uploads and queues failed", StringComparison.Ordinal));
+        Assert.StartsWith("mediagate serve: ", line, StringComparison.Ordinal);
+        Assert.Contains("the next pass tries again", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", teacher.Error(), StringComparison.Ordinal); // no stack trace
+        Assert.Equal(0, (await teacher.StopAsync()).Exit);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_through_serve_takes_an_approved_upload_out_of_approved_without_rescreen()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        var folder = Directory.CreateTempSubdirectory("mediagate-serve-");
+        try
+        {
+            // xmp-personinimage.jpg names Emma de Vries (LL-1001) and LL-1002 (Data/README.md).
+            var (from, until) = (DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), DateTime.UtcNow.AddDays(300).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            var csv = Path.Combine(folder.FullName, "consent.csv");
+            await File.WriteAllTextAsync(csv, $"""
+                school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence
+                de-wilg,LL-1001,pupil,Emma de Vries,schoolguide;newsletter;website;socialmedia;parentportal,{from},{until},,form-1
+                de-wilg,LL-1002,pupil,Noah Bakker,website;newsletter,{from},{until},,form-2
+
+                """);
+            Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString).ExitCode);
+            await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+            await using var privacy = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "privacy@de-wilg", "--no-pipeline");
+            using var asTeacher = new HttpClient { BaseAddress = teacher.Address };
+            using var asPrivacy = new HttpClient { BaseAddress = privacy.Address };
+
+            await UploadAsync(asTeacher, "estafette.jpg", "xmp-personinimage.jpg");
+            var approved = await UntilAsync(() => MineAsync(asTeacher), m => m.GetProperty("state").GetString() is not ("waiting" or "screening"));
+            Assert.Equal("approved", approved.GetProperty("state").GetString());
+            Assert.Equal(["newsletter", "website"], approved.GetProperty("channels").EnumerateArray().Select(c => c.GetString()).Order(StringComparer.Ordinal));
+            var key = approved.GetProperty("item_key").GetString();
+            Assert.Equal([key], (await AnswerAsync(await asPrivacy.GetAsync("api/schools/de-wilg/items?state=approved"))).Json().GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item_key").GetString()));
+
+            Assert.Equal(HttpStatusCode.OK, (await asPrivacy.PostAsync("api/schools/de-wilg/consent/LL-1002/withdraw", null)).StatusCode);
+            var withdrawn = await UntilAsync(() => MineAsync(asTeacher), m => m.GetProperty("state").GetString() != "approved");
+
+            Assert.Equal("quarantined", withdrawn.GetProperty("state").GetString());
+            var reason = Assert.Single(withdrawn.GetProperty("reasons").EnumerateArray());
+            Assert.Equal(("consent-withdrawn", "LL-1002"), (reason.GetProperty("code").GetString(), reason.GetProperty("subject").GetString()));
+            Assert.Empty((await AnswerAsync(await asPrivacy.GetAsync("api/schools/de-wilg/items?state=approved"))).Json().GetProperty("items").EnumerateArray());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -214,6 +300,44 @@ public sealed partial class ServeCommandTests(Azurite azurite)
         ["school"] = school,
         ["returnUrl"] = "/api/me",
     });
+
+    /// <summary>PUTs <paramref name="fixture"/> to the upload URL serve hands out for <c>sportdag/{fileName}</c>, with the headers it asks for.</summary>
+    private static async Task UploadAsync(HttpClient client, string fileName, string fixture)
+    {
+        var granted = await AnswerAsync(await client.PostAsync("api/schools/de-wilg/uploads", new StringContent($$"""{"file_name": "{{fileName}}", "folder": "sportdag"}""", Encoding.UTF8, "application/json")));
+        Assert.Equal(201, granted.Status);
+        var grant = granted.Json();
+        using var put = new HttpRequestMessage(HttpMethod.Put, grant.GetProperty("url").GetString()) { Content = new ByteArrayContent(await File.ReadAllBytesAsync(CommandLineRun.Data(fixture))) };
+        foreach (var header in grant.GetProperty("headers").EnumerateObject())
+        {
+            put.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+        }
+
+        put.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+        using var storage = new HttpClient();
+        Assert.Equal(HttpStatusCode.Created, (await storage.SendAsync(put)).StatusCode);
+    }
+
+    /// <summary>The caller's one upload, as <c>GET …/uploads/mine</c> shows it.</summary>
+    private static async Task<System.Text.Json.JsonElement> MineAsync(HttpClient client) =>
+        Assert.Single((await AnswerAsync(await client.GetAsync("api/schools/de-wilg/uploads/mine"))).Json().EnumerateArray());
+
+    /// <summary>Asks <paramref name="probe"/> until its answer is <paramref name="done"/>, for at most a minute (a bound, not a measure).</summary>
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done)
+    {
+        var bound = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            var answer = await probe();
+            if (done(answer))
+            {
+                return answer;
+            }
+
+            Assert.True(DateTime.UtcNow < bound, $"still {answer} after a minute");
+            await Task.Delay(100);
+        }
+    }
 
     private static (int, string?, string) Comparable(HttpAnswer answer) => (answer.Status, answer.ContentType, answer.Body);
 

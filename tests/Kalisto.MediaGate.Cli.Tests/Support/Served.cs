@@ -10,9 +10,11 @@ internal sealed class Served : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly StringWriter _output = new();
     private readonly TextWriter _synchronized;
+    private readonly StringWriter _error = new();
+    private readonly TextWriter _errorSynchronized;
     private Task<int>? _run;
 
-    private Served() => _synchronized = TextWriter.Synchronized(_output);
+    private Served() => (_synchronized, _errorSynchronized) = (TextWriter.Synchronized(_output), TextWriter.Synchronized(_error));
 
     public Uri Address { get; private set; } = null!;
 
@@ -20,7 +22,7 @@ internal sealed class Served : IAsyncDisposable
     {
         var served = new Served();
         var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(new StringWriter()) });
-        var error = TextWriter.Synchronized(new StringWriter());
+        var error = served._errorSynchronized;
         served._run = Task.Run(() => MediaGateCommandLine.RunAsync(["serve", "--storage", storage, "--port", "0", .. options], new CliConsole(ansi, served._synchronized, error), served._stop.Token));
         const string listening = "listening on ";
         while (true)
@@ -56,6 +58,15 @@ internal sealed class Served : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>What serve wrote to standard error so far.</summary>
+    public string Error()
+    {
+        lock (_errorSynchronized)
+        {
+            return _error.ToString();
+        }
     }
 
     private string Output()
