@@ -11,9 +11,9 @@ public sealed class DevelopmentSignInPageTests(Browser browser, Azurite azurite)
     [SkippableFact]
     public async Task The_sign_in_page_is_accessible_fits_a_phone_and_signs_in_the_chosen_role_and_school()
     {
+        await using var context = await browser.NewContextAsync();
         StorageAccount.Empty(azurite.ConnectionString);
         await using var serve = await Served.StartAsync(azurite.ConnectionString);
-        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(new Uri(serve.Address, ".auth/login/dev?returnUrl=/api/me").ToString());
@@ -35,9 +35,9 @@ public sealed class DevelopmentSignInPageTests(Browser browser, Azurite azurite)
     [SkippableFact]
     public async Task Signed_in_for_one_school_the_consent_register_of_another_school_is_403()
     {
+        await using var context = await browser.NewContextAsync();
         StorageAccount.Empty(azurite.ConnectionString);
         await using var serve = await Served.StartAsync(azurite.ConnectionString);
-        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(serve.Address, ".auth/login/dev?returnUrl=/api/me").ToString());
         await SignInAsync(page, "privacy", "de-wilg");
