@@ -167,6 +167,7 @@ public static class DevelopmentSignIn
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>MediaGate development sign-in</title>
             <style>body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}label{display:block;margin-top:1rem}input,select,button{font:inherit;padding:.4rem;margin-top:.25rem;width:100%;box-sizing:border-box}button{margin-top:1.5rem;background:#1f4e8c;color:#fff;border:0}p[role=alert]{color:#8b0000}</style></head>
             <body>
+            <main>
             <h1>MediaGate development sign-in</h1>
             <p>For trying MediaGate on this machine: choose a role and a school. In Azure, people sign in with their school account instead.</p>
             {{note}}{{problem}}
@@ -177,6 +178,7 @@ public static class DevelopmentSignIn
             <label for="school">School (a school code such as de-wilg; * for every school; none for admin)</label><input id="school" name="school" autocomplete="off" pattern="[a-zA-Z0-9\-\*]*">
             <button type="submit">Sign in</button>
             </form>
+            </main>
             </body>
             </html>
             """;
