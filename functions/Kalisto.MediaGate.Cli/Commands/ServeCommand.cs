@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Net;
+using Azure.Storage.Blobs.Specialized;
+using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Web;
 using Kalisto.MediaGate.Web.Access;
 using Kalisto.MediaGate.Web.Api;
@@ -118,6 +121,13 @@ internal static class ServeCommand
             }
 
             var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var storage = session.Get<MediaStorage>();
+            if (storage.Uploads.Uri.IsLoopback)
+            {
+                // Azurite: let this server's pages send files to their upload URLs (in Azure the infrastructure does).
+                await UploadCors.AllowAsync(storage.Uploads.GetParentBlobServiceClient(), new Uri(listening), ct);
+            }
+
             console.Out.WriteLine($"mediagate serve: listening on {listening}{MediaGateApi.Prefix.Replace("{school}", "<school>", StringComparison.Ordinal)}/… (Ctrl+C stops)");
             console.Out.WriteLine(user is null
                 ? $"mediagate serve: sign in on {listening}{DevelopmentSignInDefaults.SignInPath} (development sign-in, this machine only)."

@@ -37,7 +37,7 @@ internal sealed class Served : IAsyncDisposable
 
             if (served._run.IsCompleted)
             {
-                Assert.Fail($"serve ended with {await served._run}: {text} {error}");
+                Assert.Fail($"serve ended with {await served._run}: {text} {served.Error()}");
             }
 
             await Task.Delay(50);

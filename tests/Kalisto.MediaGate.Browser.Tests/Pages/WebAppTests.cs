@@ -1,0 +1,92 @@
+using System.Globalization;
+using Kalisto.MediaGate.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Kalisto.MediaGate.Tests.Pages;
+
+/// <summary>
+/// The web app in a real browser against <c>mediagate serve</c> on Azurite (which screens uploads by itself): a teacher
+/// uploads photos with the file input and sees their outcomes appear; communications sees the approved one in the
+/// gallery and the others in the review list. Every page is checked with axe and at phone width, and photographed.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("mediagate-browser-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [SkippableFact]
+    public async Task A_teacher_uploads_three_photos_and_sees_their_outcomes_and_communications_sees_them_in_gallery_and_review()
+    {
+        await using var context = await browser.NewContextAsync();
+        StorageAccount.Empty(azurite.ConnectionString);
+        await ImportConsentAsync();
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg");
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(teacher.Address, "app/de-wilg/upload").ToString());
+        await CheckAsync(page, "teacher-upload");
+        await page.GetByLabel("Map (bijvoorbeeld sportdag)").FillAsync("sportdag");
+        await page.Locator("#files").SetInputFilesAsync(new[] { "xmp-personinimage.jpg", "untagged.jpg", "no-people.jpg" }.Select(Fixture));
+        await Assertions.Expect(page.Locator("#queue li.done")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bekijk wat er met je uploads is gebeurd" }).ClickAsync();
+        var decided = page.Locator(".uploads > li.state-approved, .uploads > li.state-quarantined, .uploads > li.state-redacted");
+        await Assertions.Expect(decided).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("li[data-path='de-wilg/sportdag/xmp-personinimage.jpg'] .outcome")).ToHaveTextAsync("Goedgekeurd");
+        await Assertions.Expect(page.Locator("li[data-path='de-wilg/sportdag/untagged.jpg'] .outcome")).ToHaveTextAsync("Niet gepubliceerd");
+        await Assertions.Expect(page.Locator("li[data-path='de-wilg/sportdag/untagged.jpg'] .reasons")).ToContainTextAsync("Er is niemand getagd");
+        await CheckAsync(page, "teacher-my-uploads");
+
+        await using var communications = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
+        var gallery = await context.NewPageAsync();
+        await gallery.GotoAsync(new Uri(communications.Address, "app/de-wilg/gallery?channel=website").ToString());
+        await Assertions.Expect(gallery.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']")).ToBeVisibleAsync();
+        await Assertions.Expect(gallery.Locator(".card[data-path='de-wilg/sportdag/untagged.jpg']")).ToHaveCountAsync(0);
+        await CheckAsync(gallery, "communications-gallery");
+        await gallery.GotoAsync(new Uri(communications.Address, "app/de-wilg/review").ToString());
+        await Assertions.Expect(gallery.Locator("li[data-path='de-wilg/sportdag/untagged.jpg']")).ToBeVisibleAsync();
+        await CheckAsync(gallery, "communications-review");
+    }
+
+    [SkippableFact]
+    public async Task The_pages_speak_english_when_asked_and_keep_to_it()
+    {
+        await using var context = await browser.NewContextAsync("en-US");
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var teacher = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg", "--no-pipeline");
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(teacher.Address, "app/de-wilg/upload").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Upload photos and videos");
+        await page.GetByRole(AriaRole.Link, new() { Name = "My uploads" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My uploads");
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+    }
+
+    private static async Task CheckAsync(IPage page, string name)
+    {
+        await PageChecks.AssertAccessibleAsync(page, name);
+        await PageChecks.AssertFitsPhoneWidthAsync(page, name);
+        await PageChecks.ScreenshotsAsync(page, name);
+    }
+
+    private static string Fixture(string name) => CommandLineRun.Data(name);
+
+    /// <summary>The register of de-wilg: Emma de Vries (LL-1001) and LL-1002, whom xmp-personinimage.jpg tags (Data/README.md).</summary>
+    private async Task ImportConsentAsync()
+    {
+        var (from, until) = (DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DateTime.UtcNow.AddDays(300).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var csv = Path.Combine(_folder.FullName, "consent.csv");
+        await File.WriteAllTextAsync(csv, $"""
+            school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence
+            de-wilg,LL-1001,pupil,Emma de Vries,website;newsletter,{from},{until},,form-1
+            de-wilg,LL-1002,pupil,Noah Bakker,website;newsletter,{from},{until},,form-2
+
+            """);
+        Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString).ExitCode);
+    }
+}
