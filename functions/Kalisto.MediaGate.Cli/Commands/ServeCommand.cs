@@ -166,6 +166,8 @@ internal static class ServeCommand
         builder.Services.AddSingleton(session.Get<PreviewApi>());
         builder.Services.AddSingleton(session.Get<UploadApi>());
         builder.Services.AddSingleton(session.Get<Kalisto.MediaGate.Consent.ConsentOptions>());
+        builder.Services.AddSingleton(session.Get<Kalisto.MediaGate.Storage.Tables.ItemCatalog>());
+        builder.Services.AddSingleton(session.Get<TimeProvider>());
         builder.Services.AddMediaGateWeb().AddMediaGateDevelopmentSignIn(user);
         builder.Services.Configure<PageOptions>(o => o.SignInPath = DevelopmentSignInDefaults.SignInPath + "?returnUrl={0}");
         // The command line stops the host (Ctrl+C cancels the command), not the host's own signal handling.

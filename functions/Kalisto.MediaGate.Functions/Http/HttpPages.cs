@@ -1,4 +1,5 @@
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Web.Api;
 using Kalisto.MediaGate.Web.Pages;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ namespace Kalisto.MediaGate.Functions.Http;
 /// Functions host; App Service Authentication sends a browser without a session to the sign-in first, and every page
 /// checks the caller itself (<see cref="PageAccess"/>).
 /// </summary>
-public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api, ConsentOptions options)
+public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api, ConsentOptions options, ItemCatalog catalog, TimeProvider clock)
 {
     [Function(nameof(StartPage))]
     public Task<IResult> StartPage(
@@ -74,4 +75,19 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         string school,
         CancellationToken cancellationToken) =>
         MediaGatePages.Review(request.HttpContext, school, pages, api, cancellationToken);
+
+    [Function(nameof(RegisterPage))]
+    public Task<IResult> RegisterPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/register")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGatePages.Register(request.HttpContext, school, request.Query["q"], pages, api, cancellationToken);
+
+    [Function(nameof(SubjectPage))]
+    public Task<IResult> SubjectPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/register/{subjectId}")] HttpRequest request,
+        string school,
+        string subjectId,
+        CancellationToken cancellationToken) =>
+        MediaGatePages.SubjectRecord(request.HttpContext, school, subjectId, pages, api, catalog, options, clock, cancellationToken);
 }

@@ -1,10 +1,12 @@
 using System.Collections.Frozen;
 using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Kalisto.MediaGate.Web.Pages;
@@ -25,6 +27,7 @@ public static class MediaGatePages
         ["upload.js"] = "text/javascript; charset=utf-8",
         ["live.js"] = "text/javascript; charset=utf-8",
         ["review.js"] = "text/javascript; charset=utf-8",
+        ["withdraw.js"] = "text/javascript; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Maps every page under <see cref="Root"/>, each named as its Functions trigger.</summary>
@@ -41,6 +44,8 @@ public static class MediaGatePages
         endpoints.MapGet(Root + "/{school}/mine/list", MineList).WithName("MyUploadsList");
         endpoints.MapGet(Root + "/{school}/gallery", Gallery).WithName("GalleryPage");
         endpoints.MapGet(Root + "/{school}/review", Review).WithName("ReviewPage");
+        endpoints.MapGet(Root + "/{school}/register", Register).WithName("RegisterPage");
+        endpoints.MapGet(Root + "/{school}/register/{subjectId}", SubjectRecord).WithName("SubjectPage");
         return endpoints;
     }
 
@@ -91,7 +96,7 @@ public static class MediaGatePages
             Component<MyUploadsList>(new() { ["Frame"] = frame, ["Uploads"] = await MineAsync(frame, uploads, cancellationToken) }));
 
     /// <summary>The published items of one channel (default the first), optionally of one folder, a page at a time.</summary>
-    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? continuation, PageAccess pages, SchoolApi api, ConsentOptions options, CancellationToken cancellationToken) =>
+    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? continuation, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadItems, async frame =>
         {
             var channels = options.ChannelSet();
@@ -128,6 +133,45 @@ public static class MediaGatePages
                 ? page.Items
                 : [];
             return Component<ReviewPage>(new() { ["Frame"] = frame, ["Items"] = items });
+        });
+
+    /// <summary>The register, optionally searched.</summary>
+    public static Task<IResult> Register(HttpContext context, string school, [FromQuery(Name = "q")] string? search, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ReadRegister, async frame =>
+        {
+            var records = (await api.ListConsentAsync(frame.School, search, cancellationToken)).Result is Ok<List<ConsentResource>> { Value: { } found } ? found : [];
+            return Component<RegisterPage>(new() { ["Frame"] = frame, ["Search"] = search?.Trim() ?? string.Empty, ["Records"] = records });
+        });
+
+    /// <summary>One record with its history, and how many published items a withdrawal would take down.</summary>
+    public static Task<IResult> SubjectRecord(HttpContext context, string school, string subjectId, PageAccess pages, SchoolApi api, [FromServices] ItemCatalog catalog, [FromServices] ConsentOptions options, [FromServices] TimeProvider clock, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ReadRegister, async frame =>
+        {
+            var record = (await api.GetConsentAsync(frame.School, subjectId, cancellationToken)).Result is Ok<ConsentResource> { Value: { } r } ? r : null;
+            var history = record is not null && frame.Permissions.Contains(Permission.ReadHistory)
+                && (await api.ConsentHistoryAsync(frame.School, subjectId, cancellationToken)).Result is Ok<List<ConsentChangeResource>> { Value: { } h } ? h : [];
+            var published = 0;
+            if (record is not null)
+            {
+                foreach (var key in await catalog.ItemsOfSubjectAsync(frame.School, record.SubjectId, cancellationToken))
+                {
+                    if ((await catalog.GetAsync(frame.School, key, cancellationToken))?.State is { } item
+                        && options.ChannelSet().Any(c => Storage.Pipeline.PublishedCopies.Publishes(item, c)))
+                    {
+                        published++;
+                    }
+                }
+            }
+
+            return Component<SubjectPage>(new()
+            {
+                ["Frame"] = frame,
+                ["Subject"] = Api.SchoolApi.Shown(subjectId),
+                ["Record"] = record,
+                ["History"] = history,
+                ["Published"] = published,
+                ["Today"] = ConsentFields.Format(options.Today(clock.GetUtcNow())),
+            });
         });
 
     /// <summary>One of the pages' own files; 404 for any other name.</summary>

@@ -51,6 +51,41 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
     }
 
     [SkippableFact]
+    public async Task The_privacy_officer_withdraws_a_pupils_consent_after_being_told_what_goes_down_and_the_photo_leaves_the_gallery()
+    {
+        await using var context = await browser.NewContextAsync();
+        StorageAccount.Empty(azurite.ConnectionString);
+        await ImportConsentAsync();
+        Assert.Equal(0, CommandLineRun.Of("upload", Fixture("xmp-personinimage.jpg"), "--to", "de-wilg/sportdag", "--storage", azurite.ConnectionString).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
+        await using var privacy = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "privacy@de-wilg");
+        var page = await context.NewPageAsync();
+        var card = page.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']");
+        await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/gallery?channel=website").ToString());
+        await Assertions.Expect(card).ToBeVisibleAsync();
+
+        await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register?q=bakker").ToString());
+        await CheckAsync(page, "privacy-register");
+        await page.GetByRole(AriaRole.Link, new() { Name = "LL-1002" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("1 gepubliceerd(e) item(s) met deze persoon worden offline gehaald.")).ToBeVisibleAsync();
+        await CheckAsync(page, "privacy-subject");
+        string? asked = null;
+        page.Dialog += async (_, dialog) => { asked = dialog.Message; await dialog.AcceptAsync(); };
+        await page.GetByRole(AriaRole.Button, new() { Name = "Toestemming intrekken" }).ClickAsync();
+        await Assertions.Expect(page.Locator("dl.record strong")).ToContainTextAsync("Ingetrokken op", new() { Timeout = 15_000 });
+
+        Assert.Equal("De toestemming van Noah Bakker intrekken? 1 gepubliceerd(e) item(s) worden offline gehaald.", asked);
+        await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/gallery?channel=website").ToString());
+        for (var attempt = 0; attempt < 30 && await card.CountAsync() > 0; attempt++)
+        {
+            await Task.Delay(1000);
+            await page.ReloadAsync();
+        }
+
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+    }
+
+    [SkippableFact]
     public async Task The_pages_speak_english_when_asked_and_keep_to_it()
     {
         await using var context = await browser.NewContextAsync("en-US");

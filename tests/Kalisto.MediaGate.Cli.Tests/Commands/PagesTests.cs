@@ -54,8 +54,14 @@ public sealed class PagesTests(Azurite azurite)
     [InlineData("app/het-anker/upload")]
     [InlineData("app/het-anker/mine")]
     [InlineData("app/het-anker/mine/list")]
+    [InlineData("app/het-anker/gallery")]
+    [InlineData("app/het-anker/review")]
+    [InlineData("app/het-anker/register")]
+    [InlineData("app/het-anker/register/LL-1001")]
+    [InlineData("app/de-wilg/gallery")]
+    [InlineData("app/de-wilg/register")]
     [InlineData("app/De Wilg!/upload")]
-    public async Task No_page_of_another_school_is_reachable(string path)
+    public async Task No_page_of_another_school_or_role_is_reachable(string path)
     {
         StorageAccount.Empty(azurite.ConnectionString);
         await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "teacher@de-wilg", "--no-pipeline");
@@ -68,7 +74,7 @@ public sealed class PagesTests(Azurite azurite)
     }
 
     [Fact]
-    public async Task A_communications_officer_cannot_open_the_teachers_pages()
+    public async Task A_communications_officer_opens_the_gallery_and_review_but_not_the_teachers_or_privacy_pages()
     {
         StorageAccount.Empty(azurite.ConnectionString);
         await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
@@ -76,6 +82,10 @@ public sealed class PagesTests(Azurite azurite)
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/upload")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/mine")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/register")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/register/LL-1001")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("app/de-wilg/gallery")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("app/de-wilg/review")).StatusCode);
     }
 
     [Fact]
