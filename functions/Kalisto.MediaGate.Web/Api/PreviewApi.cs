@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using Kalisto.MediaGate.Access;
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Previews;
 using Kalisto.MediaGate.Storage.Tables;
@@ -40,17 +38,8 @@ public sealed partial class PreviewApi(ItemCatalog catalog, PreviewStore preview
     {
         ArgumentNullException.ThrowIfNull(uploadedByCaller);
         var errors = new ApiErrors();
-        var code = ConsentFields.NormaliseSchool(school);
-        if (!ConsentFields.IsSchoolCode(code))
-        {
-            errors.Add("school", $"'{SchoolApi.Shown(school)}' is not a school code (lower-case letters, digits and '-')");
-        }
-
-        var key = (itemKey ?? string.Empty).Trim().ToLowerInvariant();
-        if (!ItemKeyPattern().IsMatch(key))
-        {
-            errors.Add("item_key", $"'{SchoolApi.Shown(itemKey)}' is not an item key (32 hexadecimal digits, the item_key of a listing)");
-        }
+        var code = SchoolApi.School(school, errors);
+        var key = SchoolApi.Key(itemKey, errors);
 
         if (errors.Any)
         {
@@ -107,9 +96,6 @@ public sealed partial class PreviewApi(ItemCatalog catalog, PreviewStore preview
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-
-    [GeneratedRegex("^[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ItemKeyPattern();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Preview refused: {Errors} validation error(s)")]
     private partial void LogRefused(int errors);

@@ -452,7 +452,8 @@ public sealed partial class SchoolApi(
         return new DateTimeOffset(local, offset);
     }
 
-    private string School(string? value, ApiErrors errors)
+    /// <summary>The school code of an address (normalised), noting an error when it is none; every handler checks it so.</summary>
+    internal static string School(string? value, ApiErrors errors)
     {
         var code = ConsentFields.NormaliseSchool(value);
         if (!ConsentFields.IsSchoolCode(code))
@@ -463,7 +464,8 @@ public sealed partial class SchoolApi(
         return code;
     }
 
-    private static string Key(string? value, ApiErrors errors)
+    /// <summary>The item key of an address (lower case), noting an error when it is none.</summary>
+    internal static string Key(string? value, ApiErrors errors)
     {
         var key = (value ?? string.Empty).Trim().ToLowerInvariant();
         if (!ItemKeyPattern().IsMatch(key))

@@ -1,5 +1,4 @@
 using Kalisto.MediaGate.Access;
-using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +31,7 @@ public sealed partial class UploadApi(UploadGrants grants, UploadHistory history
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
         var errors = new ApiErrors();
-        var code = School(school, errors);
+        var code = SchoolApi.School(school, errors);
         if (errors.Any)
         {
             return Refused(errors, "The address names no valid school.");
@@ -74,7 +73,7 @@ public sealed partial class UploadApi(UploadGrants grants, UploadHistory history
     {
         ArgumentNullException.ThrowIfNull(caller);
         var errors = new ApiErrors();
-        var code = School(school, errors);
+        var code = SchoolApi.School(school, errors);
         if (errors.Any)
         {
             return Refused(errors, "The address names no valid school.");
@@ -89,17 +88,6 @@ public sealed partial class UploadApi(UploadGrants grants, UploadHistory history
     {
         ArgumentNullException.ThrowIfNull(caller);
         return history.IsUploaderAsync(item, caller.UserId, cancellationToken);
-    }
-
-    private static string School(string? value, ApiErrors errors)
-    {
-        var code = ConsentFields.NormaliseSchool(value);
-        if (!ConsentFields.IsSchoolCode(code))
-        {
-            errors.Add("school", $"'{SchoolApi.Shown(value)}' is not a school code (lower-case letters, digits and '-')");
-        }
-
-        return code;
     }
 
     private ValidationProblem Refused(ApiErrors errors, string detail)
