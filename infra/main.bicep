@@ -63,6 +63,8 @@ var storageAccountName = 'st${resourceToken}'
 var hostStorageAccountName = 'stfunc${resourceToken}'
 var applicationInsightsName = 'appi-${resourceToken}'
 var functionAppName = 'func-${resourceToken}'
+// The app's own address: its default host name, since the site asks for no generated (random) host name.
+var appOrigin = 'https://${functionAppName}.azurewebsites.net'
 var systemTopicName = 'evgt-${resourceToken}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -105,6 +107,9 @@ module storage 'app/storage.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     allowedIpRanges: empty(networkProblem) ? allowedIpRanges : fail(networkProblem)
     appSubnetId: appSubnetId
+    uploadOrigins: [
+      appOrigin
+    ]
   }
 }
 

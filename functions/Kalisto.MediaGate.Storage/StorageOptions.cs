@@ -51,6 +51,13 @@ public sealed class StorageOptions
     [Range(1, 24 * 60)]
     public int UploadGrantMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// From what size (bytes) an upload is sent in blocks of <see cref="Pipeline.UploadGrants.BlockBytes"/> (a network
+    /// hiccup then costs one block, not the whole video); 0: never. Smaller files go up in one PUT.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long UploadBlocksFromBytes { get; set; } = 64L * 1024 * 1024;
+
     [Required, RegularExpression(QueueName)]
     public string RedactQueue { get; set; } = "redact";
 

@@ -40,6 +40,21 @@ param allowedIpRanges string[]
 @description('Resource ID of the subnet the function app is integrated with; empty: none.')
 param appSubnetId string
 
+@description('Origins (https://host) of the web app, whose pages send files straight to an upload URL.')
+@minLength(1)
+param uploadOrigins string[]
+
+@description('Request headers a browser upload sends (single PUT, blocks and the block list); as UploadCors.AllowedHeaders.')
+param uploadHeaders string[] = [
+  'content-type'
+  'x-ms-blob-type'
+  'x-ms-blob-content-type'
+  'x-ms-meta-uploader'
+  'x-ms-version'
+  'x-ms-client-request-id'
+  'if-none-match'
+]
+
 var tableNames = [
   'consent'
   'items'
@@ -126,6 +141,24 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
     containerDeleteRetentionPolicy: {
       enabled: true
       days: softDeleteRetentionDays
+    }
+    // A browser asks first whether a page of the app may send a file here: only PUT (a blob, a block, the
+    // block list) from the app's own origin, with the headers an upload URL names; the SAS still decides
+    // which one blob may be written. Nothing is exposed to the page but the request ID.
+    cors: {
+      corsRules: [
+        {
+          allowedOrigins: uploadOrigins
+          allowedMethods: [
+            'PUT'
+          ]
+          allowedHeaders: uploadHeaders
+          exposedHeaders: [
+            'x-ms-request-id'
+          ]
+          maxAgeInSeconds: 600
+        }
+      ]
     }
   }
 }

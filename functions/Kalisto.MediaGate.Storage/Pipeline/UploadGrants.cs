@@ -37,6 +37,9 @@ public sealed partial class UploadGrants(MediaStorage storage, UploadLedger ledg
     /// <summary>The metadata name of the uploader's user ID on the blob (informative: the ledger is the record).</summary>
     public const string UploaderMetadata = "uploader";
 
+    /// <summary>The size of one block of an upload sent in blocks (Put Block, then Put Block List).</summary>
+    public const int BlockBytes = 8 * 1024 * 1024;
+
     /// <summary>How many names are tried on a clash (<c>name.jpg</c>, <c>name (2).jpg</c>, …).</summary>
     internal const int MaxCandidates = 50;
 
@@ -57,6 +60,13 @@ public sealed partial class UploadGrants(MediaStorage storage, UploadLedger ledg
     /// </summary>
     public Task<(UploadGrant? Grant, IReadOnlyList<UploadRefusal> Refusals)> GrantAsync(string school, string? folder, string? fileName, string userId, CancellationToken cancellationToken) =>
         GrantAsync(school, folder, fileName, userId, TimeSpan.FromMinutes(storage.Options.UploadGrantMinutes), cancellationToken);
+
+    /// <summary>
+    /// The block size a client sends a file of <paramref name="size"/> bytes in, or null: in one PUT (small or unknown
+    /// size). The create permission of the URL covers Put Block and Put Block List of the new blob in Azure.
+    /// </summary>
+    public int? BlockSizeFor(long? size) =>
+        size is { } bytes && storage.Options.UploadBlocksFromBytes > 0 && bytes >= storage.Options.UploadBlocksFromBytes ? BlockBytes : null;
 
     /// <summary>As above, valid for <paramref name="lifetime"/> from now (negative: a URL that is expired already, for tests).</summary>
     internal async Task<(UploadGrant? Grant, IReadOnlyList<UploadRefusal> Refusals)> GrantAsync(

@@ -65,7 +65,7 @@ public sealed partial class UploadApi(UploadGrants grants, UploadHistory history
             return Refused(errors, "The file cannot be uploaded under this name; no URL was given.");
         }
 
-        return TypedResults.Created((string?)null, UploadGrantResource.From(grant));
+        return TypedResults.Created((string?)null, UploadGrantResource.From(grant, grants.BlockSizeFor(body.Size)));
     }
 
     /// <summary>The caller's latest uploads in the school, newest first, each with its state and, once screened, its outcome.</summary>
@@ -125,13 +125,16 @@ public sealed record UploadRequest(string? FileName, string? Folder, long? Size,
     }
 }
 
-/// <summary>An upload URL: PUT the file to <c>url</c> with <c>headers</c> before <c>expires_at</c>.</summary>
-public sealed record UploadGrantResource(string Url, string Path, string FileName, string ExpiresAt, IReadOnlyDictionary<string, string> Headers)
+/// <summary>
+/// An upload URL: PUT the file to <c>url</c> with <c>headers</c> before <c>expires_at</c>; when <c>block_size</c> is
+/// given (a large file), in blocks of that many bytes (Put Block, then Put Block List with the headers).
+/// </summary>
+public sealed record UploadGrantResource(string Url, string Path, string FileName, string ExpiresAt, IReadOnlyDictionary<string, string> Headers, int? BlockSize)
 {
-    public static UploadGrantResource From(UploadGrant grant)
+    public static UploadGrantResource From(UploadGrant grant, int? blockSize)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        return new(grant.Url.AbsoluteUri, grant.UploadPath, grant.Record.FileName, ApiJson.Moment(grant.ExpiresOn), grant.Headers);
+        return new(grant.Url.AbsoluteUri, grant.UploadPath, grant.Record.FileName, ApiJson.Moment(grant.ExpiresOn), grant.Headers, blockSize);
     }
 }
 

@@ -262,6 +262,31 @@ public sealed class UploadGrantsTests(Azurite azurite)
         Assert.False(await history.IsUploaderAsync(firstItem, OtherTeacher, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(0L, null)]
+    [InlineData(64L * 1024 * 1024 - 1, null)]
+    [InlineData(64L * 1024 * 1024, UploadGrants.BlockBytes)]
+    [InlineData(4L * 1024 * 1024 * 1024, UploadGrants.BlockBytes)]
+    public async Task Files_from_64_MiB_are_sent_in_blocks_smaller_ones_and_unknown_sizes_in_one_put(long? size, int? blockSize)
+    {
+        var (storage, services) = await NewAsync();
+        await using var _ = services;
+
+        Assert.Equal(64L * 1024 * 1024, storage.Options.UploadBlocksFromBytes);
+        Assert.Equal(blockSize, services.GetRequiredService<UploadGrants>().BlockSizeFor(size));
+    }
+
+    [Fact]
+    public async Task Blocks_can_be_turned_off()
+    {
+        var (storage, services) = await NewAsync();
+        await using var _ = services;
+        storage.Options.UploadBlocksFromBytes = 0;
+
+        Assert.Null(services.GetRequiredService<UploadGrants>().BlockSizeFor(10L * 1024 * 1024 * 1024));
+    }
+
     private async Task<(MediaStorage Storage, ServiceProvider Services)> NewAsync()
     {
         var storage = await azurite.NewStorageAsync();

@@ -37,6 +37,8 @@ public sealed class UploadApiTests(Azurite azurite)
         var json = JsonSerializer.Serialize(grant, ApiJson.Options);
         Assert.Contains("\"expires_at\":", json, StringComparison.Ordinal);
         Assert.Contains("\"x-ms-meta-uploader\":", json, StringComparison.Ordinal);
+        Assert.Null(grant.BlockSize); // 12 bytes go up in one PUT
+        Assert.DoesNotContain("block_size", json, StringComparison.Ordinal);
         Assert.Equal("waiting", Assert.Single(await MineAsync(api, Teacher)).State);
 
         await new BlobClient(new Uri(grant.Url)).UploadAsync(new BinaryData("not a photo"u8.ToArray()), new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["uploader"] = Teacher.UserId } });
@@ -95,6 +97,20 @@ public sealed class UploadApiTests(Azurite azurite)
 
     private static async Task<List<MyUploadResource>> MineAsync(UploadApi api, MediaGateCaller caller) =>
         Assert.IsType<Ok<List<MyUploadResource>>>((await api.MyUploadsAsync("de-wilg", caller, CancellationToken.None)).Result).Value!;
+
+    [Fact]
+    public async Task A_large_file_is_told_to_go_up_in_blocks()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage, _clock);
+        var api = ActivatorUtilities.CreateInstance<UploadApi>(services);
+
+        var answer = await api.CreateUploadAsync("de-wilg", Json("""{"file_name": "musical.mp4", "size": 2000000000}"""), Teacher, CancellationToken.None);
+
+        var grant = Assert.IsType<Created<UploadGrantResource>>(answer.Result).Value!;
+        Assert.Equal(UploadGrants.BlockBytes, grant.BlockSize);
+        Assert.Contains($"\"block_size\":{UploadGrants.BlockBytes}", JsonSerializer.Serialize(grant, ApiJson.Options), StringComparison.Ordinal);
+    }
 
     private static HttpRequest Json(string body)
     {

@@ -40,18 +40,73 @@
     return body;
   }
 
-  function put(url, headers, file, onProgress) {
+  // One request to storage with progress; rejects with .status, and .final when trying again cannot help.
+  function request(url, headers, body, onProgress) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("PUT", url);
       for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-      xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
-      xhr.upload.onprogress = e => { if (e.lengthComputable) onProgress(Math.round(100 * e.loaded / e.total)); };
+      xhr.upload.onprogress = e => { if (e.lengthComputable) onProgress(e.loaded); };
       xhr.onload = () => xhr.status >= 200 && xhr.status < 300 ? resolve()
-        : reject(Object.assign(new Error(String(xhr.status)), { final: xhr.status >= 400 && xhr.status < 500 && xhr.status !== 403 && xhr.status !== 408 }));
+        : reject(Object.assign(new Error(String(xhr.status)), { status: xhr.status, final: xhr.status >= 400 && xhr.status < 500 && xhr.status !== 403 && xhr.status !== 408 }));
       xhr.onerror = () => reject(new Error("network"));
-      xhr.send(file);
+      xhr.send(body);
     });
+  }
+
+  function put(granted, file, onProgress) {
+    const headers = { ...granted.headers, "Content-Type": file.type || "application/octet-stream" };
+    return request(granted.url, headers, file, loaded => onProgress(loaded / (file.size || 1)));
+  }
+
+  const blockId = i => btoa("block-" + String(i).padStart(6, "0"));
+
+  // A large file in blocks (Put Block, then Put Block List): a hiccup costs one block, which is sent again on the same
+  // URL; the list is committed once every block is there. Storage that refuses blocks (403 on the first, as the local
+  // emulator does for an upload URL) gets the file in one PUT instead.
+  async function putInBlocks(granted, file, onProgress) {
+    const size = granted.block_size;
+    const count = Math.max(1, Math.ceil(file.size / size));
+    const url = i => granted.url + "&comp=block&blockid=" + encodeURIComponent(blockId(i));
+    for (let i = 0; i < count; i++) {
+      const from = i * size, block = file.slice(from, Math.min(file.size, from + size));
+      try {
+        // A 403 is not tried again here: blocks refused, or the URL expired (then the whole file starts again).
+        await again(() => request(url(i), {}, block, loaded => onProgress((from + loaded) / (file.size || 1)))
+          .catch(error => { if (error.status === 403) error.final = true; throw error; }));
+      } catch (error) {
+        if (i === 0 && error.status === 403) return put(granted, file, onProgress);
+        if (error.status === 403) error.final = false;
+        throw error;
+      }
+    }
+    const list = '<?xml version="1.0" encoding="utf-8"?><BlockList>'
+      + Array.from({ length: count }, (_, i) => "<Latest>" + blockId(i) + "</Latest>").join("") + "</BlockList>";
+    const headers = { ...granted.headers, "x-ms-blob-content-type": file.type || "application/octet-stream", "If-None-Match": "*", "Content-Type": "application/xml" };
+    delete headers["x-ms-blob-type"];
+    let tried = false;
+    await again(async () => {
+      try {
+        await request(granted.url + "&comp=blocklist", headers, list, () => {});
+      } catch (error) {
+        // Committed by the attempt whose answer was lost: the URL names a new blob that only this page writes.
+        if (tried && (error.status === 409 || error.status === 412)) return;
+        tried = true;
+        throw error;
+      }
+    });
+  }
+
+  // Up to four tries of one request, waiting 1, 2, 4 s between them, unless trying again cannot help.
+  async function again(action) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await action();
+      } catch (error) {
+        if (error.final || attempt >= attempts) throw error;
+        await new Promise(r => setTimeout(r, 1000 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   async function send(file, folder, view) {
@@ -60,7 +115,8 @@
         // A new URL every attempt: the last one may have expired, and each creates its blob only once.
         const granted = await grant(file, folder);
         view.status.textContent = text("sending", "0");
-        await put(granted.url, granted.headers, file, p => { view.progress.value = p; view.status.textContent = text("sending", p); });
+        const progress = fraction => { const p = Math.min(100, Math.round(100 * fraction)); view.progress.value = p; view.status.textContent = text("sending", p); };
+        await (granted.block_size && file.size > granted.block_size ? putInBlocks(granted, file, progress) : put(granted, file, progress));
         view.progress.value = 100;
         view.status.textContent = text("done");
         view.li.classList.add("done");
