@@ -15,6 +15,13 @@
       status.replaceChildren();
     };
 
+    // A field's name as the form shows it (its label or legend), else the API's name of it.
+    const named = key => {
+      const label = form.querySelector(`label[for="${form.id}-${key}"]`);
+      const legend = document.getElementById(`${form.id}-${key}-error`)?.closest("fieldset")?.querySelector("legend");
+      return (label || legend)?.textContent.trim() || key;
+    };
+
     // Each error at its field when the form has one, and every error in the status region too.
     const showErrors = errors => {
       const list = document.createElement("ul");
@@ -27,7 +34,7 @@
           if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
         }
         const item = document.createElement("li");
-        item.textContent = `${key}: ${text}`;
+        item.textContent = `${named(key)}: ${text}`;
         list.append(item);
       }
       const lead = document.createElement("p");
