@@ -81,7 +81,13 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/register")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
-        MediaGatePages.Register(request.HttpContext, school, request.Query["q"], pages, api, cancellationToken);
+        MediaGatePages.Register(request.HttpContext, school, request.Query["q"], pages, api, options, clock, cancellationToken);
+
+    [Function(nameof(ImportPage))]
+    public Task<IResult> ImportPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/register/import")] HttpRequest request,
+        string school) =>
+        MediaGatePages.Import(request.HttpContext, school, pages);
 
     [Function(nameof(SubjectPage))]
     public Task<IResult> SubjectPage(
@@ -90,4 +96,10 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         string subjectId,
         CancellationToken cancellationToken) =>
         MediaGatePages.SubjectRecord(request.HttpContext, school, subjectId, pages, api, catalog, options, clock, cancellationToken);
+
+    [Function(nameof(AuditPage))]
+    public Task<IResult> AuditPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/audit")] HttpRequest request,
+        string school) =>
+        MediaGatePages.Audit(request.HttpContext, school, pages, options, clock);
 }

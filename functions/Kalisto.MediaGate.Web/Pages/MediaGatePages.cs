@@ -28,6 +28,8 @@ public static class MediaGatePages
         ["live.js"] = "text/javascript; charset=utf-8",
         ["review.js"] = "text/javascript; charset=utf-8",
         ["withdraw.js"] = "text/javascript; charset=utf-8",
+        ["consent.js"] = "text/javascript; charset=utf-8",
+        ["import.js"] = "text/javascript; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Maps every page under <see cref="Root"/>, each named as its Functions trigger.</summary>
@@ -45,7 +47,10 @@ public static class MediaGatePages
         endpoints.MapGet(Root + "/{school}/gallery", Gallery).WithName("GalleryPage");
         endpoints.MapGet(Root + "/{school}/review", Review).WithName("ReviewPage");
         endpoints.MapGet(Root + "/{school}/register", Register).WithName("RegisterPage");
+        // The literal segment wins over {subjectId} (and no subject ID pattern matches "import").
+        endpoints.MapGet(Root + "/{school}/register/import", Import).WithName("ImportPage");
         endpoints.MapGet(Root + "/{school}/register/{subjectId}", SubjectRecord).WithName("SubjectPage");
+        endpoints.MapGet(Root + "/{school}/audit", Audit).WithName("AuditPage");
         return endpoints;
     }
 
@@ -136,14 +141,39 @@ public static class MediaGatePages
         });
 
     /// <summary>The register, optionally searched.</summary>
-    public static Task<IResult> Register(HttpContext context, string school, [FromQuery(Name = "q")] string? search, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
+    /// <summary>The register, optionally searched; for who may change it, the form to add a person.</summary>
+    public static Task<IResult> Register(HttpContext context, string school, [FromQuery(Name = "q")] string? search, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, [FromServices] TimeProvider clock, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadRegister, async frame =>
         {
             var records = (await api.ListConsentAsync(frame.School, search, cancellationToken)).Result is Ok<List<ConsentResource>> { Value: { } found } ? found : [];
-            return Component<RegisterPage>(new() { ["Frame"] = frame, ["Search"] = search?.Trim() ?? string.Empty, ["Records"] = records });
+            return Component<RegisterPage>(new()
+            {
+                ["Frame"] = frame,
+                ["Search"] = search?.Trim() ?? string.Empty,
+                ["Records"] = records,
+                ["Channels"] = options.ChannelSet(),
+                ["Today"] = ConsentFields.Format(options.Today(clock.GetUtcNow())),
+            });
         });
 
-    /// <summary>One record with its history, and how many published items a withdrawal would take down.</summary>
+    /// <summary>The CSV import of the register: the page's script sends the file to the API and shows its answer.</summary>
+    public static Task<IResult> Import(HttpContext context, string school, PageAccess pages) =>
+        pages.SchoolPageAsync(context, school, Permission.ImportConsent, frame => Task.FromResult<IResult>(Component<ImportPage>(new() { ["Frame"] = frame })));
+
+    /// <summary>The audit export: a period (by default the last 30 days up to today, in the school's time zone) and the API's CSV of it.</summary>
+    public static Task<IResult> Audit(HttpContext context, string school, PageAccess pages, [FromServices] ConsentOptions options, [FromServices] TimeProvider clock) =>
+        pages.SchoolPageAsync(context, school, Permission.ExportAudit, frame =>
+        {
+            var today = options.Today(clock.GetUtcNow());
+            return Task.FromResult<IResult>(Component<AuditPage>(new()
+            {
+                ["Frame"] = frame,
+                ["From"] = ConsentFields.Format(today.AddDays(-(AuditPage.DefaultDays - 1))),
+                ["To"] = ConsentFields.Format(today),
+            }));
+        });
+
+    /// <summary>One record with its history, and how many published items a withdrawal (or a narrower consent) would take down.</summary>
     public static Task<IResult> SubjectRecord(HttpContext context, string school, string subjectId, PageAccess pages, SchoolApi api, [FromServices] ItemCatalog catalog, [FromServices] ConsentOptions options, [FromServices] TimeProvider clock, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadRegister, async frame =>
         {
@@ -170,6 +200,7 @@ public static class MediaGatePages
                 ["Record"] = record,
                 ["History"] = history,
                 ["Published"] = published,
+                ["Channels"] = options.ChannelSet(),
                 ["Today"] = ConsentFields.Format(options.Today(clock.GetUtcNow())),
             });
         });

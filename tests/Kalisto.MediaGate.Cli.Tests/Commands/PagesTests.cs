@@ -58,8 +58,12 @@ public sealed class PagesTests(Azurite azurite)
     [InlineData("app/het-anker/review")]
     [InlineData("app/het-anker/register")]
     [InlineData("app/het-anker/register/LL-1001")]
+    [InlineData("app/het-anker/register/import")]
+    [InlineData("app/het-anker/audit")]
     [InlineData("app/de-wilg/gallery")]
     [InlineData("app/de-wilg/register")]
+    [InlineData("app/de-wilg/register/import")]
+    [InlineData("app/de-wilg/audit")]
     [InlineData("app/De Wilg!/upload")]
     public async Task No_page_of_another_school_or_role_is_reachable(string path)
     {
@@ -84,8 +88,65 @@ public sealed class PagesTests(Azurite azurite)
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/mine")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/register")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/register/LL-1001")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/register/import")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("app/de-wilg/audit")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("app/de-wilg/gallery")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("app/de-wilg/review")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_privacy_officer_gets_the_import_and_audit_pages_in_the_menu_and_the_forms_to_add_and_change_a_record()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "privacy@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+        using var put = await client.PutAsync("api/schools/de-wilg/consent/LL-1001", new StringContent(
+            """{"kind":"pupil","display_name":"Emma de Vries","channels":["website"],"valid_from":"2026-08-01","valid_until":"2027-07-31","evidence":"form-1"}""",
+            Encoding.UTF8,
+            "application/json"));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var import = await client.GetAsync("app/de-wilg/register/import");
+        var audit = await client.GetStringAsync("app/de-wilg/audit");
+        var register = await client.GetStringAsync("app/de-wilg/register");
+        var subject = await client.GetStringAsync("app/de-wilg/register/LL-1001");
+        var english = await client.GetStringAsync("app/de-wilg/register/import?lang=en");
+
+        var importPage = await import.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        Assert.Contains("<h1>Register importeren</h1>", importPage, StringComparison.Ordinal); // the literal segment, not a subject "import"
+        Assert.Contains("<label for=\"import-file\">CSV-bestand</label>", importPage, StringComparison.Ordinal);
+        Assert.Contains("data-api=\"/api/schools/de-wilg/consent/import\"", importPage, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/app/de-wilg/register/import\" aria-current=\"page\">Importeren</a>", importPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a href=\"/app/de-wilg/register\" aria-current=\"page\">", importPage, StringComparison.Ordinal);
+        Assert.Contains("<h1>Import the register</h1>", english, StringComparison.Ordinal);
+        Assert.Contains("action=\"/api/schools/de-wilg/audit\"", audit, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/app/de-wilg/audit\" aria-current=\"page\">Auditlog</a>", audit, StringComparison.Ordinal);
+        var from = DateOnly.Parse(Value(audit, "audit-from"), System.Globalization.CultureInfo.InvariantCulture);
+        var to = DateOnly.Parse(Value(audit, "audit-to"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(29, to.DayNumber - from.DayNumber); // 30 days, today included
+        Assert.Contains("href=\"/app/de-wilg/register/import\">Een CSV uit de leerlingadministratie importeren</a>", register, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"add-title\">Nieuwe persoon</h2>", register, StringComparison.Ordinal);
+        Assert.Contains("data-version=\"0\"", register, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"edit-title\">Gegevens wijzigen</h2>", subject, StringComparison.Ordinal);
+        Assert.Contains("data-api=\"/api/schools/de-wilg/consent/LL-1001\" data-version=\"1\"", subject, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"checkbox\" name=\"channels\" value=\"website\" checked", subject, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"checkbox\" name=\"channels\" value=\"newsletter\" />", subject, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("app/assets/consent.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("app/assets/import.js")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_communications_officer_sees_no_import_or_audit_in_the_menu()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+
+        var gallery = await client.GetStringAsync("app/de-wilg/gallery");
+
+        Assert.DoesNotContain("/app/de-wilg/register/import", gallery, StringComparison.Ordinal);
+        Assert.DoesNotContain("/app/de-wilg/audit", gallery, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,5 +211,13 @@ public sealed class PagesTests(Azurite azurite)
         }
 
         Assert.Equal(refused, ApiAccess.FromAnotherSite(context.Request));
+    }
+
+    /// <summary>The value of the input with <paramref name="id"/> in a page.</summary>
+    private static string Value(string page, string id)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(page, $"<input id=\"{id}\"[^>]* value=\"([^\"]*)\"");
+        Assert.True(match.Success, $"The page has no input {id} with a value.");
+        return match.Groups[1].Value;
     }
 }
