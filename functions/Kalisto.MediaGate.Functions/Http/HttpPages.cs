@@ -100,6 +100,7 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
     [Function(nameof(AuditPage))]
     public Task<IResult> AuditPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/audit")] HttpRequest request,
-        string school) =>
-        MediaGatePages.Audit(request.HttpContext, school, pages, options, clock);
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGatePages.Audit(request.HttpContext, school, request.Query["from"], request.Query["to"], pages, api, options, clock, cancellationToken);
 }

@@ -160,17 +160,33 @@ public static class MediaGatePages
     public static Task<IResult> Import(HttpContext context, string school, PageAccess pages) =>
         pages.SchoolPageAsync(context, school, Permission.ImportConsent, frame => Task.FromResult<IResult>(Component<ImportPage>(new() { ["Frame"] = frame })));
 
-    /// <summary>The audit export: a period (by default the last 30 days up to today, in the school's time zone) and the API's CSV of it.</summary>
-    public static Task<IResult> Audit(HttpContext context, string school, PageAccess pages, [FromServices] ConsentOptions options, [FromServices] TimeProvider clock) =>
-        pages.SchoolPageAsync(context, school, Permission.ExportAudit, frame =>
+    /// <summary>
+    /// The audit export: a period (by default the last 30 days up to today, in the school's time zone); with
+    /// <paramref name="from"/> and <paramref name="to"/> the CSV of it (the API's), or the form again saying what is wrong.
+    /// </summary>
+    public static Task<IResult> Audit(HttpContext context, string school, string? from, string? to, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, [FromServices] TimeProvider clock, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.ExportAudit, async frame =>
         {
+            var asked = from is not null || to is not null;
+            if (asked && (await api.ExportAuditAsync(frame.School, from, to, cancellationToken)).Result is FileContentHttpResult csv)
+            {
+                return csv;
+            }
+
             var today = options.Today(clock.GetUtcNow());
-            return Task.FromResult<IResult>(Component<AuditPage>(new()
+            var page = Component<AuditPage>(new()
             {
                 ["Frame"] = frame,
-                ["From"] = ConsentFields.Format(today.AddDays(-(AuditPage.DefaultDays - 1))),
-                ["To"] = ConsentFields.Format(today),
-            }));
+                ["From"] = asked ? from?.Trim() ?? string.Empty : ConsentFields.Format(today.AddDays(-(AuditPage.DefaultDays - 1))),
+                ["To"] = asked ? to?.Trim() ?? string.Empty : ConsentFields.Format(today),
+                ["Invalid"] = asked,
+            });
+            if (asked)
+            {
+                page.StatusCode = StatusCodes.Status400BadRequest;
+            }
+
+            return page;
         });
 
     /// <summary>One record with its history, and how many published items a withdrawal (or a narrower consent) would take down.</summary>

@@ -168,6 +168,14 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
 
         Assert.Equal($"audit-de-wilg-{from}-{to}.csv", download.SuggestedFilename);
         Assert.Equal(string.Join(',', AuditExport.Header), (await File.ReadAllLinesAsync(path))[0]);
+
+        // An end before the start: the page says so, in words, and keeps what was typed.
+        var before = DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await page.GetByLabel("Tot en met", new() { Exact = true }).FillAsync(before);
+        await page.GetByRole(AriaRole.Button, new() { Name = "CSV downloaden" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Deze periode klopt niet: kies een begin- en een einddatum, en het begin niet na het einde.");
+        Assert.Equal(before, await page.GetByLabel("Tot en met", new() { Exact = true }).InputValueAsync());
+        await CheckAsync(page, "privacy-audit-invalid");
     }
 
     private static async Task CheckAsync(IPage page, string name)

@@ -13,7 +13,7 @@ public sealed class SchoolAccessTests(Browser browser, Azurite azurite)
     /// <summary>Every page of a school, below <c>/app/{school}/</c>.</summary>
     private static readonly string[] SchoolPages =
     [
-        "", "upload", "mine", "mine/list", "gallery", "gallery?channel=website", "review", "register", "register?q=bakker", "register/LL-1001",
+        "", "upload", "mine", "mine/list", "gallery", "gallery?channel=website", "review", "register", "register?q=bakker", "register/LL-1001", "register/import", "audit", "audit?from=2026-01-01&to=2026-12-31",
     ];
 
     [SkippableFact]

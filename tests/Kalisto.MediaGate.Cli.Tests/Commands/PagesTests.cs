@@ -120,11 +120,22 @@ public sealed class PagesTests(Azurite azurite)
         Assert.Contains("<a href=\"/app/de-wilg/register/import\" aria-current=\"page\">Importeren</a>", importPage, StringComparison.Ordinal);
         Assert.DoesNotContain("<a href=\"/app/de-wilg/register\" aria-current=\"page\">", importPage, StringComparison.Ordinal);
         Assert.Contains("<h1>Import the register</h1>", english, StringComparison.Ordinal);
-        Assert.Contains("action=\"/api/schools/de-wilg/audit\"", audit, StringComparison.Ordinal);
+        Assert.Contains("action=\"/app/de-wilg/audit\"", audit, StringComparison.Ordinal);
         Assert.Contains("<a href=\"/app/de-wilg/audit\" aria-current=\"page\">Auditlog</a>", audit, StringComparison.Ordinal);
         var from = DateOnly.Parse(Value(audit, "audit-from"), System.Globalization.CultureInfo.InvariantCulture);
         var to = DateOnly.Parse(Value(audit, "audit-to"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(29, to.DayNumber - from.DayNumber); // 30 days, today included
+        var csv = await client.GetAsync($"app/de-wilg/audit?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        Assert.Equal($"audit-de-wilg-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv", csv.Content.Headers.ContentDisposition!.FileName);
+        foreach (var period in new[] { $"from={to:yyyy-MM-dd}&to={from:yyyy-MM-dd}", "from=gisteren&to=", "to=2026-01-01" })
+        {
+            var refused = await client.GetAsync($"app/de-wilg/audit?{period}&lang=nl");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("role=\"alert\">Deze periode klopt niet", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         Assert.Contains("href=\"/app/de-wilg/register/import\">Een CSV uit de leerlingadministratie importeren</a>", register, StringComparison.Ordinal);
         Assert.Contains("<h2 id=\"add-title\">Nieuwe persoon</h2>", register, StringComparison.Ordinal);
         Assert.Contains("data-version=\"0\"", register, StringComparison.Ordinal);
