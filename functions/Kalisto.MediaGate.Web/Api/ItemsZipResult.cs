@@ -59,6 +59,7 @@ public sealed class ItemsZipResult : IResult
         var cancellationToken = httpContext.RequestAborted;
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         ZipArchive? archive = null;
+        await using var body = new SyncWritesHeldBack(response.Body);
         foreach (var copy in Copies)
         {
             await using var file = new FileStream(Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -88,7 +89,7 @@ public sealed class ItemsZipResult : IResult
                 var disposition = new ContentDispositionHeaderValue("attachment");
                 disposition.SetHttpFileName(FileName);
                 response.Headers.ContentDisposition = disposition.ToString();
-                archive = await ZipArchive.CreateAsync(response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+                archive = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
             }
 
             var entry = archive.CreateEntry(EntryName(copy.Name, taken), CompressionLevel.NoCompression);
@@ -107,8 +108,79 @@ public sealed class ItemsZipResult : IResult
         if (archive is not null)
         {
             await archive.DisposeAsync(); // writes the central directory: the zip is complete
+            await body.FlushAsync(cancellationToken);
         }
 
         _done(taken.Count, 0);
+    }
+
+    /// <summary>
+    /// The response as the zip writes to it, in the order written: asynchronous writes go through; the few synchronous
+    /// ones are held and written asynchronously before the next write or at the flush. Hand-written because even through
+    /// its asynchronous API, .NET 10's <see cref="ZipArchiveEntry"/> writes its data descriptor (16 or 24 bytes) with a
+    /// synchronous write when the stream cannot seek, which a response is not, and ASP.NET Core refuses synchronous I/O.
+    /// </summary>
+    private sealed class SyncWritesHeldBack(Stream inner) : Stream
+    {
+        private readonly MemoryStream _held = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => _held.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _held.Write(buffer);
+
+        public override void Flush()
+        {
+            // Held until the next asynchronous write or flush.
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await WriteHeldAsync(cancellationToken);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            await WriteHeldAsync(cancellationToken);
+            await inner.FlushAsync(cancellationToken);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _held.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private async Task WriteHeldAsync(CancellationToken cancellationToken)
+        {
+            if (_held.Length > 0)
+            {
+                await inner.WriteAsync(_held.GetBuffer().AsMemory(0, (int)_held.Length), cancellationToken);
+                _held.SetLength(0);
+            }
+        }
     }
 }
