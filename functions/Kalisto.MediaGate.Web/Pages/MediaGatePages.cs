@@ -29,6 +29,7 @@ public static class MediaGatePages
         ["live.js"] = "text/javascript; charset=utf-8",
         ["review.js"] = "text/javascript; charset=utf-8",
         ["withdraw.js"] = "text/javascript; charset=utf-8",
+        ["gallery.js"] = "text/javascript; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Maps every page under <see cref="Root"/>, each named as its Functions trigger.</summary>

@@ -64,7 +64,20 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         await gallery.GetByLabel("Vanaf").FillAsync(since);
         await gallery.GetByRole(AriaRole.Button, new() { Name = "Tonen" }).ClickAsync();
         await Assertions.Expect(gallery.GetByLabel("Vanaf")).ToHaveValueAsync(since);
-        await card.GetByRole(AriaRole.Checkbox).CheckAsync();
+        var boxes = gallery.Locator(".card input[type=checkbox]");
+        await gallery.GetByRole(AriaRole.Button, new() { Name = "Alles selecteren" }).ClickAsync();
+        Assert.True(await boxes.CountAsync() >= 2, "the approved photos of sportdag");
+        foreach (var box in await boxes.AllAsync())
+        {
+            await Assertions.Expect(box).ToBeCheckedAsync();
+        }
+
+        foreach (var other in await gallery.Locator(".card:not([data-path='de-wilg/sportdag/xmp-personinimage.jpg']) input[type=checkbox]").AllAsync())
+        {
+            await other.UncheckAsync();
+        }
+
+        await Assertions.Expect(card.GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
         await CheckAsync(gallery, "communications-gallery-filtered");
         var selection = await gallery.RunAndWaitForDownloadAsync(() => gallery.GetByRole(AriaRole.Button, new() { Name = "Download selectie (zip)" }).ClickAsync());
         Assert.Matches(@"^de-wilg-website-\d{4}-\d{2}-\d{2}\.zip$", selection.SuggestedFilename);
