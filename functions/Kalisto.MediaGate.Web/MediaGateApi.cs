@@ -37,6 +37,7 @@ public static class MediaGateApi
         school.MapPost("/consent/{subjectId}/withdraw", WithdrawConsent).WithName("WithdrawConsent");
         school.MapPost("/consent/import", ImportConsent).WithName("ImportConsent");
         school.MapGet("/items", ListItems).WithName("ListItems");
+        school.MapGet("/items/zip", DownloadItemsZip).WithName("DownloadItemsZip");
         school.MapGet("/items/{itemKey}/audit", ItemAudit).WithName("ItemAudit");
         school.MapGet("/items/{itemKey}/download", DownloadItem).WithName("DownloadItem");
         school.MapPost("/items/{itemKey}/rescreen", RescreenItem).WithName("RescreenItem");
@@ -92,6 +93,14 @@ public static class MediaGateApi
 
     public static Task<IResult> DownloadItem(HttpContext context, string school, string itemKey, string? channel, ApiAccess access, SchoolApi api, CancellationToken cancellationToken) =>
         access.RunAsync(context, school, Permission.DownloadApproved, async _ => await api.DownloadAsync(school, itemKey, channel, cancellationToken));
+
+    /// <summary>
+    /// <c>GET …/items/zip?channel=&amp;key=…&amp;key=…</c>: the publishable copies of several items for one channel in
+    /// one zip, each as <see cref="DownloadItem"/> hands it out. A GET (it changes nothing), so the gallery's plain
+    /// form asks for it and the browser saves it as any download; hence the cap on keys (<see cref="SchoolApi.MaxZipItems"/>).
+    /// </summary>
+    public static Task<IResult> DownloadItemsZip(HttpContext context, string school, string? channel, [FromQuery(Name = "key")] string[]? keys, ApiAccess access, SchoolApi api, CancellationToken cancellationToken) =>
+        access.RunAsync(context, school, Permission.DownloadApproved, async _ => await api.DownloadZipAsync(school, keys ?? [], channel, cancellationToken));
 
     public static Task<IResult> RescreenItem(HttpContext context, string school, string itemKey, ApiAccess access, SchoolApi api, CancellationToken cancellationToken) =>
         access.RunAsync(context, school, Permission.RequestRescreen, async _ => await api.RescreenItemAsync(school, itemKey, cancellationToken));

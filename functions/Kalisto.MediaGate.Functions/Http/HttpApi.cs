@@ -33,6 +33,14 @@ public sealed class HttpApi(ApiAccess access, SchoolApi api, PreviewApi previews
         CancellationToken cancellationToken) =>
         MediaGateApi.DownloadItem(request.HttpContext, school, itemKey, request.Query["channel"], access, api, cancellationToken);
 
+    /// <summary><c>GET schools/{school}/items/zip?channel=&amp;key=…&amp;key=…</c>: the publishable copies of several approved items for one channel in one zip (communications, privacy).</summary>
+    [Function(nameof(DownloadItemsZip))]
+    public Task<IResult> DownloadItemsZip(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schools/{school}/items/zip")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGateApi.DownloadItemsZip(request.HttpContext, school, request.Query["channel"], request.Query["key"].ToArray()!, access, api, cancellationToken);
+
     /// <summary><c>GET schools/{school}/audit?from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: the school's decisions in those days as CSV (privacy).</summary>
     [Function(nameof(ExportAudit))]
     public Task<IResult> ExportAudit(

@@ -67,7 +67,7 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/gallery")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
-        MediaGatePages.Gallery(request.HttpContext, school, request.Query["channel"], request.Query["folder"], request.Query["continuation"], pages, api, options, cancellationToken);
+        MediaGatePages.Gallery(request.HttpContext, school, request.Query["channel"], request.Query["folder"], request.Query["from"], request.Query["to"], request.Query["continuation"], pages, api, options, cancellationToken);
 
     [Function(nameof(ReviewPage))]
     public Task<IResult> ReviewPage(

@@ -28,6 +28,7 @@ public sealed partial class SchoolApi(
     PublishedCopies published,
     ItemRescreening rescreening,
     ConsentOptions options,
+    TimeProvider clock,
     ILogger<SchoolApi> logger)
 {
     /// <summary>The largest JSON body read (a consent record is well under 1 KiB).</summary>
@@ -40,6 +41,12 @@ public sealed partial class SchoolApi(
     public const int DefaultPageSize = 100;
 
     public const int MaxPageSize = 1000;
+
+    /// <summary>
+    /// The most items one zip holds: their keys travel in the query string (<c>key=</c> 37 characters each), and 100
+    /// keep the address under the 4 KiB the Functions host takes.
+    /// </summary>
+    public const int MaxZipItems = 100;
 
     /// <summary>The item states a listing can ask for; the review list is <c>quarantined</c>.</summary>
     public static readonly IReadOnlyList<string> States = ["approved", "quarantined", "redacted", "screening"];
@@ -377,21 +384,13 @@ public sealed partial class SchoolApi(
         var errors = new ApiErrors();
         var code = School(school, errors);
         var key = Key(itemKey, errors);
-        var onChannel = channel?.Trim().ToLowerInvariant() ?? string.Empty;
-        if (!options.ChannelSet().Contains(onChannel))
-        {
-            errors.Add("channel", onChannel.Length == 0
-                ? $"is required: the channel the copy is for (known: {string.Join(", ", options.ChannelSet())})"
-                : $"unknown channel '{Shown(channel)}' (known: {string.Join(", ", options.ChannelSet())})");
-        }
-
+        var onChannel = DownloadChannel(channel, errors);
         if (errors.Any)
         {
             return Refused("Download", errors, "The download cannot be made.");
         }
 
-        var item = (await catalog.GetAsync(code, key, cancellationToken))?.State;
-        var copy = item is null ? null : await published.FindAsync(item, onChannel, cancellationToken);
+        var (item, copy) = await PublishedCopyAsync(code, key, onChannel, cancellationToken);
         if (copy is null)
         {
             return NotFound(item is null ? $"{code} has no item {key}." : $"Item {key} is not published on {onChannel}.");
@@ -417,6 +416,90 @@ public sealed partial class SchoolApi(
         }
     }
 
+    /// <summary>
+    /// Several items' publishable copies for one channel in one zip (<see cref="ItemsZipResult"/>): each entry is what
+    /// <see cref="DownloadAsync"/> hands out for that item and channel, under the item's path without the school.
+    /// All or nothing: a malformed key, more than <see cref="MaxZipItems"/> keys or none is 400; a key that is no item
+    /// of the school or not published on the channel is 404 naming the keys, and nothing is handed out. A key asked for
+    /// twice is one entry.
+    /// </summary>
+    public async Task<Results<ItemsZipResult, ValidationProblem, ProblemHttpResult>> DownloadZipAsync(string school, IReadOnlyList<string?> itemKeys, string? channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(itemKeys);
+        var errors = new ApiErrors();
+        var code = School(school, errors);
+        var onChannel = DownloadChannel(channel, errors);
+        var keys = new List<string>();
+        if (itemKeys.Count == 0)
+        {
+            errors.Add("key", "is required: one key= for each item_key to put in the zip");
+        }
+        else if (itemKeys.Count > MaxZipItems)
+        {
+            errors.Add("key", $"{itemKeys.Count} keys asked for; at most {MaxZipItems} go in one zip");
+        }
+        else
+        {
+            foreach (var value in itemKeys)
+            {
+                var key = (value ?? string.Empty).Trim().ToLowerInvariant();
+                if (!ItemKeyPattern().IsMatch(key))
+                {
+                    errors.Add("key", $"'{Shown(value)}' is not an item key (32 hexadecimal digits, the item_key of a listing)");
+                }
+                else if (!keys.Contains(key, StringComparer.Ordinal))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Refused("DownloadZip", errors, "The zip cannot be made.");
+        }
+
+        var copies = new List<PublishedCopy>();
+        var (unknown, unpublished) = (new List<string>(), new List<string>());
+        foreach (var key in keys)
+        {
+            var (item, copy) = await PublishedCopyAsync(code, key, onChannel, cancellationToken);
+            if (copy is not null)
+            {
+                copies.Add(copy);
+            }
+            else
+            {
+                (item is null ? unknown : unpublished).Add(key);
+            }
+        }
+
+        if (unknown.Count + unpublished.Count > 0)
+        {
+            var detail = new StringBuilder();
+            if (unknown.Count > 0)
+            {
+                detail.Append(CultureInfo.InvariantCulture, $"{code} has no item {string.Join(", ", unknown)}. ");
+            }
+
+            if (unpublished.Count > 0)
+            {
+                detail.Append(CultureInfo.InvariantCulture, $"Not published on {onChannel}: {string.Join(", ", unpublished)}. ");
+            }
+
+            LogZipRefused(code, onChannel, unknown.Count + unpublished.Count);
+            return NotFound(detail.Append("Nothing was handed out; take those out of the selection.").ToString());
+        }
+
+        var today = ConsentFields.Format(options.Today(clock.GetUtcNow()));
+        return new ItemsZipResult(
+            [.. copies.OrderBy(c => c.Name, StringComparer.Ordinal)],
+            onChannel,
+            $"{code}-{onChannel}-{today}.zip",
+            published,
+            (count, changed) => LogZipDownloaded(code, onChannel, count, changed));
+    }
+
     /// <summary>Screens one item again now, against the register as it is (after a correction, say); answers its state afterwards.</summary>
     public async Task<Results<Ok<ItemResource>, ValidationProblem, ProblemHttpResult>> RescreenItemAsync(string school, string itemKey, CancellationToken cancellationToken)
     {
@@ -437,6 +520,27 @@ public sealed partial class SchoolApi(
         var now = (await catalog.GetAsync(code, key, cancellationToken))?.State;
         LogRescreenRequested(code, key, changed);
         return now is null ? NotFound($"{code} has no item {key}.") : TypedResults.Ok(ItemResource.From(now));
+    }
+
+    /// <summary>The channel of a download (lower case), noting an error when it is missing or unknown.</summary>
+    private string DownloadChannel(string? channel, ApiErrors errors)
+    {
+        var onChannel = channel?.Trim().ToLowerInvariant() ?? string.Empty;
+        if (!options.ChannelSet().Contains(onChannel))
+        {
+            errors.Add("channel", onChannel.Length == 0
+                ? $"is required: the channel the copy is for (known: {string.Join(", ", options.ChannelSet())})"
+                : $"unknown channel '{Shown(channel)}' (known: {string.Join(", ", options.ChannelSet())})");
+        }
+
+        return onChannel;
+    }
+
+    /// <summary>The item and its own copy published on <paramref name="channel"/>: no item, or no copy when it is not published there.</summary>
+    private async Task<(ItemState? Item, PublishedCopy? Copy)> PublishedCopyAsync(string code, string key, string channel, CancellationToken cancellationToken)
+    {
+        var item = (await catalog.GetAsync(code, key, cancellationToken))?.State;
+        return (item, item is null ? null : await published.FindAsync(item, channel, cancellationToken));
     }
 
     /// <summary>The first moment of a day in <paramref name="zone"/> (after a clock change at midnight, the first that exists).</summary>
@@ -531,6 +635,12 @@ public sealed partial class SchoolApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Item {ItemKey} of {School} downloaded for {Channel}")]
     private partial void LogDownloaded(string school, string itemKey, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Zip of {Count} item(s) of {School} for {Channel} handed out; {Changed} changed while read")]
+    private partial void LogZipDownloaded(string school, string channel, int count, int changed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Zip of {School} for {Channel} refused: {Keys} key(s) not published there")]
+    private partial void LogZipRefused(string school, string channel, int keys);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-screen of item {ItemKey} of {School} asked for: {Changed} decision(s) recorded")]
     private partial void LogRescreenRequested(string school, string itemKey, int changed);

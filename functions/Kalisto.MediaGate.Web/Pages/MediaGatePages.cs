@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage.Tables;
@@ -30,6 +31,7 @@ public static class MediaGatePages
         ["withdraw.js"] = "text/javascript; charset=utf-8",
         ["consent.js"] = "text/javascript; charset=utf-8",
         ["import.js"] = "text/javascript; charset=utf-8",
+        ["gallery.js"] = "text/javascript; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Maps every page under <see cref="Root"/>, each named as its Functions trigger.</summary>
@@ -100,21 +102,36 @@ public static class MediaGatePages
         pages.SchoolPageAsync(context, school, Permission.ReadOwnUploads, async frame =>
             Component<MyUploadsList>(new() { ["Frame"] = frame, ["Uploads"] = await MineAsync(frame, uploads, cancellationToken) }));
 
-    /// <summary>The published items of one channel (default the first), optionally of one folder, a page at a time.</summary>
-    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? continuation, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The published items of one channel (default the first), optionally of one folder and decided from and to a day
+    /// (yyyy-MM-dd, both inclusive, days in the school's time zone as the rest of the app has them), a page at a time.
+    /// A date that is none, or a "to" before "from", is said on the page, which then lists nothing.
+    /// </summary>
+    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? from, string? to, string? continuation, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadItems, async frame =>
         {
             var channels = options.ChannelSet();
             var chosen = channels.Contains(channel?.Trim().ToLowerInvariant() ?? string.Empty) ? channel!.Trim().ToLowerInvariant() : channels[0];
             var wanted = (folder ?? string.Empty).Trim().Trim('/');
+            var (fromText, toText) = (from?.Trim() ?? string.Empty, to?.Trim() ?? string.Empty);
+            var problems = new List<string>();
+            var first = GalleryDate(fromText, frame.T("gallery.from"), frame, problems);
+            var last = GalleryDate(toText, frame.T("gallery.to"), frame, problems);
+            if (first is { } f && last is { } l && l < f)
+            {
+                problems.Add(frame.T("gallery.badPeriod", ConsentFields.Format(l), ConsentFields.Format(f)));
+            }
+
             var items = new List<ItemResource>();
             string? next = null;
-            foreach (var state in new[] { "approved", "redacted" })
+            foreach (var state in problems.Count == 0 ? new[] { "approved", "redacted" } : [])
             {
                 // The gallery's own paging is by state: approved first, then redacted.
                 if ((await api.ListItemsAsync(frame.School, state, chosen, "200", state == "approved" ? continuation : null, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page })
                 {
-                    items.AddRange(page.Items.Where(i => wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal)));
+                    items.AddRange(page.Items.Where(i =>
+                        (wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal))
+                        && DecidedWithin(i, first, last, options)));
                     next ??= page.Next;
                 }
             }
@@ -125,10 +142,43 @@ public static class MediaGatePages
                 ["Channels"] = channels,
                 ["Channel"] = chosen,
                 ["Folder"] = wanted,
+                ["From"] = fromText,
+                ["To"] = toText,
+                ["Problems"] = problems,
                 ["Items"] = items.OrderBy(i => i.Path, StringComparer.Ordinal).ToList(),
                 ["Next"] = next,
             });
         });
+
+    /// <summary>A gallery filter's day: none when empty; when it is no date yyyy-MM-dd, none and a problem said in the page's words.</summary>
+    private static DateOnly? GalleryDate(string value, string label, PageFrame frame, List<string> problems)
+    {
+        var valid = true;
+        var date = ConsentFields.Date(value, label, required: false, (_, _) => valid = false);
+        if (!valid)
+        {
+            problems.Add(frame.T("gallery.badDate", label, Api.SchoolApi.Shown(value)));
+        }
+
+        return valid ? date : null;
+    }
+
+    /// <summary>Whether the item was decided on a day from <paramref name="first"/> to <paramref name="last"/> (either open) in the school's time zone.</summary>
+    private static bool DecidedWithin(ItemResource item, DateOnly? first, DateOnly? last, ConsentOptions options)
+    {
+        if (first is null && last is null)
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(item.DecidedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var decided))
+        {
+            return false;
+        }
+
+        var day = options.Today(decided);
+        return (first is not { } f || day >= f) && (last is not { } l || day <= l);
+    }
 
     /// <summary>The review list: quarantined items, with the reasons.</summary>
     public static Task<IResult> Review(HttpContext context, string school, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>

@@ -1,6 +1,14 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Tags;
 using Kalisto.MediaGate.Tests.Support;
+using MetadataExtractor.Formats.Exif;
+using MetadataExtractor.Formats.Iptc;
+using MetadataExtractor.Formats.Xmp;
 using Microsoft.Playwright;
+using ImageMetadataReader = MetadataExtractor.ImageMetadataReader;
 
 namespace Kalisto.MediaGate.Tests.Pages;
 
@@ -45,6 +53,47 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         await Assertions.Expect(gallery.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']")).ToBeVisibleAsync();
         await Assertions.Expect(gallery.Locator(".card[data-path='de-wilg/sportdag/untagged.jpg']")).ToHaveCountAsync(0);
         await CheckAsync(gallery, "communications-gallery");
+        var card = gallery.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']");
+        var single = await gallery.RunAndWaitForDownloadAsync(() => card.GetByRole(AriaRole.Link, new() { Name = "Downloaden" }).ClickAsync());
+        var photo = await SavedAsync(single);
+        Assert.Equal("xmp-personinimage.jpg", single.SuggestedFilename);
+        AssertCarriesNoIdentifiers(photo);
+
+        // The day it was decided is today in Amsterdam, or yesterday when the test crossed midnight there.
+        var since = new ConsentOptions().Today(DateTimeOffset.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await gallery.GetByLabel("Vanaf").FillAsync(since);
+        await gallery.GetByRole(AriaRole.Button, new() { Name = "Tonen" }).ClickAsync();
+        await Assertions.Expect(gallery.GetByLabel("Vanaf")).ToHaveValueAsync(since);
+        var boxes = gallery.Locator(".card input[type=checkbox]");
+        await gallery.GetByRole(AriaRole.Button, new() { Name = "Alles selecteren" }).ClickAsync();
+        Assert.True(await boxes.CountAsync() >= 2, "the approved photos of sportdag");
+        foreach (var box in await boxes.AllAsync())
+        {
+            await Assertions.Expect(box).ToBeCheckedAsync();
+        }
+
+        foreach (var other in await gallery.Locator(".card:not([data-path='de-wilg/sportdag/xmp-personinimage.jpg']) input[type=checkbox]").AllAsync())
+        {
+            await other.UncheckAsync();
+        }
+
+        await Assertions.Expect(card.GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+        await CheckAsync(gallery, "communications-gallery-filtered");
+        var selection = await gallery.RunAndWaitForDownloadAsync(() => gallery.GetByRole(AriaRole.Button, new() { Name = "Download selectie (zip)" }).ClickAsync());
+        Assert.Matches(@"^de-wilg-website-\d{4}-\d{2}-\d{2}\.zip$", selection.SuggestedFilename);
+        using (var zip = new ZipArchive(new MemoryStream(await SavedAsync(selection)), ZipArchiveMode.Read))
+        {
+            var entry = Assert.Single(zip.Entries);
+            Assert.Equal("sportdag/xmp-personinimage.jpg", entry.FullName);
+            using var content = new MemoryStream();
+            await using (var stream = await entry.OpenAsync())
+            {
+                await stream.CopyToAsync(content);
+            }
+
+            Assert.Equal(photo, content.ToArray());
+        }
+
         await gallery.GotoAsync(new Uri(communications.Address, "app/de-wilg/review").ToString());
         await Assertions.Expect(gallery.Locator("li[data-path='de-wilg/sportdag/untagged.jpg']")).ToBeVisibleAsync();
         await CheckAsync(gallery, "communications-review");
@@ -100,6 +149,37 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My uploads");
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+    }
+
+    /// <summary>What the browser saved of a download, byte for byte.</summary>
+    private async Task<byte[]> SavedAsync(IDownload download)
+    {
+        Assert.Null(await download.FailureAsync());
+        var path = Path.Combine(_folder.FullName, Guid.NewGuid().ToString("N"));
+        await download.SaveAsAsync(path);
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    /// <summary>
+    /// No subject ID or display name of the register in the bytes (UTF-8 and UTF-16), and nothing left that names or
+    /// places anyone: no person tag for the tag reader, no XMP, IPTC or GPS for MetadataExtractor.
+    /// </summary>
+    private static void AssertCarriesNoIdentifiers(byte[] photo)
+    {
+        foreach (var identifier in new[] { "LL-1001", "LL-1002", "Emma de Vries", "Noah Bakker", "Emma", "Bakker" })
+        {
+            foreach (var encoding in new[] { Encoding.UTF8, Encoding.Unicode, Encoding.BigEndianUnicode })
+            {
+                Assert.True(photo.AsSpan().IndexOf(encoding.GetBytes(identifier)) < 0, $"the download holds '{identifier}' ({encoding.WebName})");
+            }
+        }
+
+        var tags = new TagReader().Read(new MemoryStream(photo), "xmp-personinimage.jpg");
+        Assert.Empty(tags.Persons);
+        var directories = ImageMetadataReader.ReadMetadata(new MemoryStream(photo));
+        Assert.Empty(directories.OfType<XmpDirectory>());
+        Assert.Empty(directories.OfType<IptcDirectory>());
+        Assert.Empty(directories.OfType<GpsDirectory>());
     }
 
     private static async Task CheckAsync(IPage page, string name)

@@ -48,6 +48,7 @@ public sealed class AccessMatrixTests(Azurite azurite, ITestOutputHelper output)
         new("ListItems", "GET", "api/schools/{school}/items?state=quarantined", Permission.ReadQuarantine, null, null, (h, r, s) => h.Function<HttpApi>().ListItems(r, s, default)),
         new("ItemAudit", "GET", $"api/schools/{{school}}/items/{Key}/audit", Permission.ReadHistory, null, null, (h, r, s) => h.Function<HttpApi>().ItemAudit(r, s, Key, default)),
         new("DownloadItem", "GET", $"api/schools/{{school}}/items/{Key}/download?channel=website", Permission.DownloadApproved, null, null, (h, r, s) => h.Function<HttpApi>().DownloadItem(r, s, Key, default)),
+        new("DownloadItemsZip", "GET", $"api/schools/{{school}}/items/zip?channel=website&key={Key}", Permission.DownloadApproved, null, null, (h, r, s) => h.Function<HttpApi>().DownloadItemsZip(r, s, default)),
         new("RescreenItem", "POST", $"api/schools/{{school}}/items/{Key}/rescreen", Permission.RequestRescreen, null, null, (h, r, s) => h.Function<HttpApi>().RescreenItem(r, s, Key, default)),
         new("ItemPreview", "GET", $"api/schools/{{school}}/items/{Key}/preview", Permission.ReadItems, null, null, (h, r, s) => h.Function<HttpApi>().ItemPreview(r, s, Key, default), [Permission.ReadQuarantine, Permission.ReadOwnUploads]),
         new("CreateUpload", "POST", "api/schools/{school}/uploads", Permission.UploadMedia, """{"file_name": "IMG_0001.jpg"}""", "application/json", (h, r, s) => h.Function<HttpApi>().CreateUpload(r, s, default)),

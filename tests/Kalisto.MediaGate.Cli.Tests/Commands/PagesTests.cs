@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Tests.Support;
 using Kalisto.MediaGate.Web.Access;
 using Microsoft.AspNetCore.Http;
@@ -159,6 +163,83 @@ public sealed class PagesTests(Azurite azurite)
         Assert.DoesNotContain("/app/de-wilg/register/import", gallery, StringComparison.Ordinal);
         Assert.DoesNotContain("/app/de-wilg/audit", gallery, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_gallery_shows_an_item_from_the_day_it_was_decided_hides_it_outside_the_days_asked_and_says_when_a_date_is_none()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        var folder = Directory.CreateTempSubdirectory("mediagate-pages-");
+        try
+        {
+            var (from, until) = (DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DateTime.UtcNow.AddDays(300).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var csv = Path.Combine(folder.FullName, "consent.csv");
+            await File.WriteAllTextAsync(csv, $"""
+                school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence
+                de-wilg,LL-1001,pupil,Emma de Vries,website,{from},{until},,form-1
+                de-wilg,LL-1002,pupil,Noah Bakker,website,{from},{until},,form-2
+
+                """);
+            Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString).ExitCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        Assert.Equal(0, CommandLineRun.Of("upload", CommandLineRun.Data("xmp-personinimage.jpg"), "--to", "de-wilg/sportdag", "--storage", azurite.ConnectionString).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+        using var listed = JsonDocument.Parse(await client.GetStringAsync("api/schools/de-wilg/items?state=approved&channel=website"));
+        var decidedAt = DateTimeOffset.Parse(listed.RootElement.GetProperty("items")[0].GetProperty("decided_at").GetString()!, CultureInfo.InvariantCulture);
+        var day = new ConsentOptions().Today(decidedAt); // the day in the school's time zone (Europe/Amsterdam)
+        const string Card = "data-path=\"de-wilg/sportdag/xmp-personinimage.jpg\"";
+
+        async Task<string> GalleryAsync(string query)
+        {
+            var page = await client.GetAsync("app/de-wilg/gallery?channel=website" + query);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            return await page.Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains(Card, await GalleryAsync(string.Empty), StringComparison.Ordinal);
+        Assert.Contains(Card, await GalleryAsync($"&from={Day(day)}"), StringComparison.Ordinal);
+        Assert.Contains(Card, await GalleryAsync($"&from={Day(day)}&to={Day(day)}"), StringComparison.Ordinal);
+        var before = await GalleryAsync($"&to={Day(day.AddDays(-1))}");
+        Assert.DoesNotContain(Card, before, StringComparison.Ordinal);
+        Assert.Contains("Met deze keuzes is er niets", before, StringComparison.Ordinal);
+        Assert.DoesNotContain(Card, await GalleryAsync($"&from={Day(day.AddDays(1))}"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Card, await GalleryAsync($"&folder=kerst&from={Day(day)}"), StringComparison.Ordinal);
+
+        var bad = await GalleryAsync("&from=2026-13-01&to=morgen");
+        Assert.Contains("Vanaf: ", bad, StringComparison.Ordinal);
+        Assert.Contains("2026-13-01", bad, StringComparison.Ordinal);
+        Assert.Contains("Tot en met: ", bad, StringComparison.Ordinal);
+        Assert.Contains("is geen datum", bad, StringComparison.Ordinal);
+        Assert.DoesNotContain(Card, bad, StringComparison.Ordinal);
+        var backwards = await GalleryAsync($"&from={Day(day)}&to={Day(day.AddDays(-1))}&lang=en");
+        Assert.Contains($"To {Day(day.AddDays(-1))} is before from {Day(day)}", backwards, StringComparison.Ordinal);
+        Assert.DoesNotContain(Card, backwards, StringComparison.Ordinal);
+
+        // The card's checkbox asks for the zip of its item; through the web host the zip is whole and holds the single download.
+        var key = listed.RootElement.GetProperty("items")[0].GetProperty("item_key").GetString()!;
+        Assert.Contains($"name=\"key\" value=\"{key}\"", await GalleryAsync(string.Empty), StringComparison.Ordinal);
+        var single = await client.GetByteArrayAsync($"api/schools/de-wilg/items/{key}/download?channel=website");
+        using var zipped = await client.GetAsync($"api/schools/de-wilg/items/zip?channel=website&key={key}");
+        Assert.Equal((HttpStatusCode.OK, "application/zip"), (zipped.StatusCode, zipped.Content.Headers.ContentType?.MediaType));
+        using var zip = new ZipArchive(new MemoryStream(await zipped.Content.ReadAsByteArrayAsync()), ZipArchiveMode.Read);
+        var entry = Assert.Single(zip.Entries);
+        Assert.Equal("sportdag/xmp-personinimage.jpg", entry.FullName);
+        using var content = new MemoryStream();
+        await using (var stream = await entry.OpenAsync())
+        {
+            await stream.CopyToAsync(content);
+        }
+
+        Assert.Equal(single, content.ToArray());
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task The_pages_scripts_and_styles_are_served_and_nothing_else_is()

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Kalisto.MediaGate.Functions.Http;
@@ -224,6 +225,86 @@ public sealed class ItemRoutesTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_selection_downloads_as_a_zip_whose_entries_are_the_single_downloads_named_by_path_without_the_school()
+    {
+        await using var host = await StartAsync();
+        await RegisterAsync(host);
+        await ScreenFixtureAsync(host, Relay, "xmp-personinimage.jpg");
+        await ScreenAsync(host, Finish, Tagged(0, "LL-1002"));
+        var (relay, finish) = (await KeyOfAsync(host, Relay), await KeyOfAsync(host, Finish));
+
+        var answer = await ZipAsync(host, $"?channel=Website&key={finish}&key={relay.ToUpperInvariant()}&key={finish}");
+
+        Assert.Equal((200, "application/zip"), (answer.Status, answer.ContentType));
+        var disposition = answer.Headers.ContentDisposition.ToString();
+        Assert.StartsWith("attachment", disposition, StringComparison.Ordinal);
+        Assert.Contains("filename=de-wilg-website-2026-11-27.zip", disposition, StringComparison.Ordinal);
+        using var zip = new ZipArchive(new MemoryStream(answer.Bytes), ZipArchiveMode.Read);
+        Assert.Equal(["sportdag/estafette.jpg", "sportdag/finish.jpg"], zip.Entries.Select(e => e.FullName));
+        foreach (var (entry, key) in zip.Entries.Zip(new[] { relay, finish }))
+        {
+            using var content = new MemoryStream();
+            await using (var stream = await entry.OpenAsync())
+            {
+                await stream.CopyToAsync(content);
+            }
+
+            var single = await DownloadAsync(host, key, "?channel=website");
+            Assert.Equal(200, single.Status);
+            Assert.Equal(single.Bytes, content.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_zip_with_a_quarantined_an_unpublished_or_an_unknown_item_is_404_naming_it_and_hands_out_nothing()
+    {
+        await using var host = await StartAsync();
+        await RegisterAsync(host);
+        await ScreenAsync(host, Finish, Tagged(0, "LL-1002"));
+        await ScreenAsync(host, Choir, Tagged(1, "LL-1003"));
+        await ScreenFixtureAsync(host, Untagged, "untagged.jpg");
+        var (finish, choir, untagged) = (await KeyOfAsync(host, Finish), await KeyOfAsync(host, Choir), await KeyOfAsync(host, Untagged));
+        var nothing = ItemKey.For("de-wilg/nothing.jpg", "0x0");
+
+        var quarantined = await ZipAsync(host, $"?channel=website&key={finish}&key={untagged}");
+        var otherChannel = await ZipAsync(host, $"?channel=website&key={choir}&key={finish}");
+        var unknown = await ZipAsync(host, $"?channel=website&key={finish}&key={nothing}");
+        var elsewhere = await host.AnswerAsync(host.Function<HttpApi>().DownloadItemsZip(host.Query($"?channel=website&key={finish}"), "het-anker", default));
+        var newsletter = await ZipAsync(host, $"?channel=newsletter&key={choir}&key={finish}");
+
+        foreach (var (answer, named) in new[] { (quarantined, untagged), (otherChannel, choir), (unknown, nothing), (elsewhere, finish) })
+        {
+            Assert.Equal((404, "application/problem+json"), (answer.Status, answer.ContentType));
+            Assert.Contains(named, answer.Json().GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.False(answer.Headers.ContainsKey("Content-Disposition"), answer.ToString());
+        }
+
+        Assert.Equal((200, "application/zip"), (newsletter.Status, newsletter.ContentType));
+        using var zip = new ZipArchive(new MemoryStream(newsletter.Bytes), ZipArchiveMode.Read);
+        Assert.Equal(["kerst/koor.jpg", "sportdag/finish.jpg"], zip.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
+    public async Task A_zip_of_no_keys_a_malformed_key_more_than_100_keys_or_no_channel_is_400_naming_the_field()
+    {
+        await using var host = await StartAsync();
+        await RegisterAsync(host);
+        await ScreenAsync(host, Finish, Tagged(0, "LL-1002"));
+        var finish = await KeyOfAsync(host, Finish);
+        var many = string.Concat(Enumerable.Range(0, 101).Select(i => $"&key={ItemKey.For($"de-wilg/p{i}.jpg", "0x0")}"));
+        var hundred = string.Concat(Enumerable.Range(0, 99).Select(i => $"&key={ItemKey.For($"de-wilg/p{i}.jpg", "0x0")}"));
+
+        Assert.Contains("key", (await ZipAsync(host, "?channel=website")).ValidationErrors().Keys);
+        Assert.Contains("key", (await ZipAsync(host, $"?channel=website&key={finish}&key=not-a-key")).ValidationErrors().Keys);
+        Assert.Contains("key", (await ZipAsync(host, $"?channel=website&key={finish[..31]}")).ValidationErrors().Keys);
+        var tooMany = await ZipAsync(host, "?channel=website" + many);
+        Assert.Contains("at most 100", Assert.Single(tooMany.ValidationErrors()["key"]), StringComparison.Ordinal);
+        Assert.Contains("channel", (await ZipAsync(host, $"?key={finish}")).ValidationErrors().Keys);
+        Assert.Contains("channel", (await ZipAsync(host, $"?channel=billboard&key={finish}")).ValidationErrors().Keys);
+        Assert.Equal(404, (await ZipAsync(host, $"?channel=website&key={finish}" + hundred)).Status); // 100 keys are taken; 99 are no items
+    }
+
+    [Fact]
     public async Task After_a_withdrawal_has_taken_an_item_down_it_is_no_longer_downloaded()
     {
         var clock = new FixedClock(ScreenedAt);
@@ -360,6 +441,9 @@ public sealed class ItemRoutesTests(Azurite azurite)
 
     private static Task<HttpAnswer> DownloadAsync(FunctionsHost host, string key, string? query) =>
         host.AnswerAsync(host.Function<HttpApi>().DownloadItem(query is null ? host.Request() : host.Query(query), "de-wilg", key, default));
+
+    private static Task<HttpAnswer> ZipAsync(FunctionsHost host, string query) =>
+        host.AnswerAsync(host.Function<HttpApi>().DownloadItemsZip(host.Query(query), "de-wilg", default));
 
     private static Task<HttpAnswer> RescreenAsync(FunctionsHost host, string key) =>
         host.AnswerAsync(host.Function<HttpApi>().RescreenItem(host.Request(), "de-wilg", key, default));
