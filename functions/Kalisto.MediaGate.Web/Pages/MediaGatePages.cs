@@ -268,6 +268,7 @@ public static class MediaGatePages
                 ["Published"] = published,
                 ["Channels"] = options.ChannelSet(),
                 ["Today"] = ConsentFields.Format(options.Today(clock.GetUtcNow())),
+                ["Zone"] = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone),
             });
         });
 

@@ -30,7 +30,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register").ToString());
         await page.GetByRole(AriaRole.Link, new() { Name = "Een CSV uit de leerlingadministratie importeren" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Register importeren");
-        await CheckAsync(page, "privacy-import");
+        await PageChecks.CheckAsync(page, "privacy-import");
 
         // Line 2 would change Emma's evidence; line 3 has a date that is none.
         var bad = await CsvAsync("bad.csv", $"de-wilg,LL-1001,pupil,Emma de Vries,website;newsletter,{_period.From},{_period.Until},,form-9", "de-wilg,LL-1003,pupil,Sara Jansen,website,2026-13-45,2027-07-31,,form-3");
@@ -40,7 +40,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await Assertions.Expect(status).ToContainTextAsync("Er is niets veranderd.", new() { Timeout = 15_000 });
         await Assertions.Expect(status.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
         await Assertions.Expect(status.GetByRole(AriaRole.Listitem)).ToContainTextAsync("Regel 3 · valid_from");
-        await CheckAsync(page, "privacy-import-errors");
+        await PageChecks.CheckAsync(page, "privacy-import-errors");
 
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register/LL-1001").ToString());
         await Assertions.Expect(page.Locator("dl.record")).ToContainTextAsync("Versie 1");
@@ -72,7 +72,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         var page = await context.NewPageAsync();
         var record = new Uri(privacy.Address, "app/de-wilg/register/LL-1001").ToString();
         await page.GotoAsync(record);
-        await CheckAsync(page, "privacy-edit");
+        await PageChecks.CheckAsync(page, "privacy-edit");
         var status = page.Locator("#edit-status"); // the edit form's status region (the withdrawal has its own)
 
         // No evidence while channels are granted: the API says so at the field, and nothing is saved.
@@ -83,7 +83,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await Assertions.Expect(status).ToContainTextAsync("Niet opgeslagen.");
         await Assertions.Expect(evidence).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.Locator("#edit-evidence-error")).ToContainTextAsync("evidence");
-        await CheckAsync(page, "privacy-edit-errors");
+        await PageChecks.CheckAsync(page, "privacy-edit-errors");
 
         // Taking a channel away asks first, with the count of published items.
         string? asked = null;
@@ -108,7 +108,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await page.GetByRole(AriaRole.Button, new() { Name = "Wijzigingen opslaan" }).ClickAsync();
         await Assertions.Expect(status).ToHaveTextAsync(
             "Iemand anders heeft dit gegeven intussen gewijzigd. Je wijziging is daarom niet opgeslagen. Laad de pagina opnieuw om hun versie te zien en breng je wijziging daarna opnieuw aan.");
-        await CheckAsync(page, "privacy-edit-conflict");
+        await PageChecks.CheckAsync(page, "privacy-edit-conflict");
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("dl.record")).ToContainTextAsync("Versie 3");
         await Assertions.Expect(page.Locator("dl.record")).ToContainTextAsync("form-3");
@@ -142,7 +142,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await form.GetByLabel("Geldig tot en met").FillAsync(_period.Until);
         await form.GetByRole(AriaRole.Button, new() { Name = "Persoon toevoegen" }).ClickAsync();
         await Assertions.Expect(page.Locator("#add-status")).ToContainTextAsync("Er staat al iemand met dit ID in het register.");
-        await CheckAsync(page, "privacy-register-add");
+        await PageChecks.CheckAsync(page, "privacy-register-add");
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register/LL-1001").ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Emma de Vries (LL-1001)");
     }
@@ -158,7 +158,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register").ToString());
         await page.GetByRole(AriaRole.Link, new() { Name = "Auditlog" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Auditlog exporteren");
-        await CheckAsync(page, "privacy-audit");
+        await PageChecks.CheckAsync(page, "privacy-audit");
         var from = await page.GetByLabel("Van", new() { Exact = true }).InputValueAsync();
         var to = await page.GetByLabel("Tot en met", new() { Exact = true }).InputValueAsync();
 
@@ -175,14 +175,7 @@ public sealed class RegisterPagesTests(Browser browser, Azurite azurite) : IDisp
         await page.GetByRole(AriaRole.Button, new() { Name = "CSV downloaden" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Deze periode klopt niet: kies een begin- en een einddatum, en het begin niet na het einde.");
         Assert.Equal(before, await page.GetByLabel("Tot en met", new() { Exact = true }).InputValueAsync());
-        await CheckAsync(page, "privacy-audit-invalid");
-    }
-
-    private static async Task CheckAsync(IPage page, string name)
-    {
-        await PageChecks.AssertAccessibleAsync(page, name);
-        await PageChecks.AssertFitsPhoneWidthAsync(page, name);
-        await PageChecks.ScreenshotsAsync(page, name);
+        await PageChecks.CheckAsync(page, "privacy-audit-invalid");
     }
 
     private static string Day(int fromToday) => DateTime.UtcNow.AddDays(fromToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -27,9 +27,7 @@ public sealed class SchoolAccessTests(Browser browser, Azurite azurite)
         await page.GotoAsync(new Uri(admin.Address, "app").ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Kies een school");
         Assert.EndsWith("/app/schools", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
-        await PageChecks.AssertAccessibleAsync(page, "admin-schools");
-        await PageChecks.AssertFitsPhoneWidthAsync(page, "admin-schools");
-        await PageChecks.ScreenshotsAsync(page, "admin-schools");
+        await PageChecks.CheckAsync(page, "admin-schools");
         await page.GetByLabel("Schoolcode").FillAsync("de-wilg");
         await page.GetByRole(AriaRole.Button, new() { Name = "Openen" }).ClickAsync();
 
@@ -58,9 +56,7 @@ public sealed class SchoolAccessTests(Browser browser, Azurite azurite)
 
             if (role == "teacher")
             {
-                await PageChecks.AssertAccessibleAsync(page, "not-allowed");
-                await PageChecks.AssertFitsPhoneWidthAsync(page, "not-allowed");
-                await PageChecks.ScreenshotsAsync(page, "not-allowed");
+                await PageChecks.CheckAsync(page, "not-allowed");
             }
 
             await page.CloseAsync();

@@ -34,7 +34,7 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(new Uri(teacher.Address, "app/de-wilg/upload").ToString());
-        await CheckAsync(page, "teacher-upload");
+        await PageChecks.CheckAsync(page, "teacher-upload");
         await page.GetByLabel("Map (bijvoorbeeld sportdag)").FillAsync("sportdag");
         await page.Locator("#files").SetInputFilesAsync(new[] { "xmp-personinimage.jpg", "untagged.jpg", "no-people.jpg" }.Select(Fixture));
         await Assertions.Expect(page.Locator("#queue li.done")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
@@ -45,14 +45,14 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         await Assertions.Expect(page.Locator("li[data-path='de-wilg/sportdag/xmp-personinimage.jpg'] .outcome")).ToHaveTextAsync("Goedgekeurd");
         await Assertions.Expect(page.Locator("li[data-path='de-wilg/sportdag/untagged.jpg'] .outcome")).ToHaveTextAsync("Niet gepubliceerd");
         await Assertions.Expect(page.Locator("li[data-path='de-wilg/sportdag/untagged.jpg'] .reasons")).ToContainTextAsync("Er is niemand getagd");
-        await CheckAsync(page, "teacher-my-uploads");
+        await PageChecks.CheckAsync(page, "teacher-my-uploads");
 
         await using var communications = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
         var gallery = await context.NewPageAsync();
         await gallery.GotoAsync(new Uri(communications.Address, "app/de-wilg/gallery?channel=website").ToString());
         await Assertions.Expect(gallery.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']")).ToBeVisibleAsync();
         await Assertions.Expect(gallery.Locator(".card[data-path='de-wilg/sportdag/untagged.jpg']")).ToHaveCountAsync(0);
-        await CheckAsync(gallery, "communications-gallery");
+        await PageChecks.CheckAsync(gallery, "communications-gallery");
         var card = gallery.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']");
         var single = await gallery.RunAndWaitForDownloadAsync(() => card.GetByRole(AriaRole.Link, new() { Name = "Downloaden" }).ClickAsync());
         var photo = await SavedAsync(single);
@@ -78,7 +78,7 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         }
 
         await Assertions.Expect(card.GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
-        await CheckAsync(gallery, "communications-gallery-filtered");
+        await PageChecks.CheckAsync(gallery, "communications-gallery-filtered");
         var selection = await gallery.RunAndWaitForDownloadAsync(() => gallery.GetByRole(AriaRole.Button, new() { Name = "Download selectie (zip)" }).ClickAsync());
         Assert.Matches(@"^de-wilg-website-\d{4}-\d{2}-\d{2}\.zip$", selection.SuggestedFilename);
         using (var zip = new ZipArchive(new MemoryStream(await SavedAsync(selection)), ZipArchiveMode.Read))
@@ -96,7 +96,7 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
 
         await gallery.GotoAsync(new Uri(communications.Address, "app/de-wilg/review").ToString());
         await Assertions.Expect(gallery.Locator("li[data-path='de-wilg/sportdag/untagged.jpg']")).ToBeVisibleAsync();
-        await CheckAsync(gallery, "communications-review");
+        await PageChecks.CheckAsync(gallery, "communications-review");
     }
 
     [SkippableFact]
@@ -114,10 +114,10 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         await Assertions.Expect(card).ToBeVisibleAsync();
 
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register?q=bakker").ToString());
-        await CheckAsync(page, "privacy-register");
+        await PageChecks.CheckAsync(page, "privacy-register");
         await page.GetByRole(AriaRole.Link, new() { Name = "LL-1002" }).ClickAsync();
         await Assertions.Expect(page.GetByText("1 gepubliceerd(e) item(s) met deze persoon worden offline gehaald.")).ToBeVisibleAsync();
-        await CheckAsync(page, "privacy-subject");
+        await PageChecks.CheckAsync(page, "privacy-subject");
         string? asked = null;
         page.Dialog += async (_, dialog) => { asked = dialog.Message; await dialog.AcceptAsync(); };
         await page.GetByRole(AriaRole.Button, new() { Name = "Toestemming intrekken" }).ClickAsync();
@@ -180,13 +180,6 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         Assert.Empty(directories.OfType<XmpDirectory>());
         Assert.Empty(directories.OfType<IptcDirectory>());
         Assert.Empty(directories.OfType<GpsDirectory>());
-    }
-
-    private static async Task CheckAsync(IPage page, string name)
-    {
-        await PageChecks.AssertAccessibleAsync(page, name);
-        await PageChecks.AssertFitsPhoneWidthAsync(page, name);
-        await PageChecks.ScreenshotsAsync(page, name);
     }
 
     private static string Fixture(string name) => CommandLineRun.Data(name);

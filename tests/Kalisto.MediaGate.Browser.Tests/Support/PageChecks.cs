@@ -14,6 +14,14 @@ public static class PageChecks
 
     private static readonly string[] FailingImpacts = ["serious", "critical"];
 
+    /// <summary>Every check of a page as it is now, then its screenshots as <paramref name="name"/>.</summary>
+    public static async Task CheckAsync(IPage page, string name)
+    {
+        await AssertAccessibleAsync(page, name);
+        await AssertFitsPhoneWidthAsync(page, name);
+        await ScreenshotsAsync(page, name);
+    }
+
     /// <summary>Runs axe on the page as it is; fails on any serious or critical violation, naming each rule, its help and the elements.</summary>
     public static async Task AssertAccessibleAsync(IPage page, string name)
     {

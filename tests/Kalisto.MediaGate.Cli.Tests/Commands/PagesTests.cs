@@ -144,6 +144,8 @@ public sealed class PagesTests(Azurite azurite)
         Assert.Contains("<h2 id=\"add-title\">Nieuwe persoon</h2>", register, StringComparison.Ordinal);
         Assert.Contains("data-version=\"0\"", register, StringComparison.Ordinal);
         Assert.Contains("<h2 id=\"edit-title\">Gegevens wijzigen</h2>", subject, StringComparison.Ordinal);
+        // The history's moments in the school's time, in words of the page's language.
+        Assert.Matches(@"<time datetime=""[0-9T:.-]+Z"">\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}, \d{2}:\d{2}</time>", subject);
         Assert.Contains("data-api=\"/api/schools/de-wilg/consent/LL-1001\" data-version=\"1\"", subject, StringComparison.Ordinal);
         Assert.Contains("<input type=\"checkbox\" name=\"channels\" value=\"website\" checked", subject, StringComparison.Ordinal);
         Assert.Contains("<input type=\"checkbox\" name=\"channels\" value=\"newsletter\" />", subject, StringComparison.Ordinal);
