@@ -47,6 +47,7 @@ public static class MediaGatePages
         endpoints.MapGet(Root + "/{school}/mine", Mine).WithName("MyUploadsPage");
         endpoints.MapGet(Root + "/{school}/mine/list", MineList).WithName("MyUploadsList");
         endpoints.MapGet(Root + "/{school}/gallery", Gallery).WithName("GalleryPage");
+        endpoints.MapGet(Root + "/{school}/gallery/zip", GalleryZip).WithName("GalleryZip");
         endpoints.MapGet(Root + "/{school}/review", Review).WithName("ReviewPage");
         endpoints.MapGet(Root + "/{school}/register", Register).WithName("RegisterPage");
         // The literal segment wins over {subjectId} (and no subject ID pattern matches "import").
@@ -107,7 +108,7 @@ public static class MediaGatePages
     /// (yyyy-MM-dd, both inclusive, days in the school's time zone as the rest of the app has them), a page at a time.
     /// A date that is none, or a "to" before "from", is said on the page, which then lists nothing.
     /// </summary>
-    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? from, string? to, string? continuation, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
+    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? from, string? to, string? continuation, string? zip, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadItems, async frame =>
         {
             var channels = options.ChannelSet();
@@ -145,9 +146,27 @@ public static class MediaGatePages
                 ["From"] = fromText,
                 ["To"] = toText,
                 ["Problems"] = problems,
+                ["ZipRefused"] = zip is "none" or "many" or "gone" ? frame.T("gallery.zip." + zip, Api.SchoolApi.MaxZipItems) : null,
                 ["Items"] = items.OrderBy(i => i.Path, StringComparer.Ordinal).ToList(),
                 ["Next"] = next,
             });
+        });
+
+    /// <summary>
+    /// The gallery's selection as a zip (the API's, <see cref="SchoolApi.DownloadZipAsync"/>), or, when it cannot be
+    /// made (nothing ticked, too many, an item no longer published there), back to the gallery saying so in words.
+    /// </summary>
+    public static Task<IResult> GalleryZip(HttpContext context, string school, string? channel, [FromQuery(Name = "key")] string[]? keys, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.DownloadApproved, async frame =>
+        {
+            var chosen = keys ?? [];
+            if ((await api.DownloadZipAsync(frame.School, chosen, channel, cancellationToken)).Result is ItemsZipResult zip)
+            {
+                return zip;
+            }
+
+            var why = chosen.Length == 0 ? "none" : chosen.Length > Api.SchoolApi.MaxZipItems ? "many" : "gone";
+            return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?channel={Uri.EscapeDataString(channel?.Trim() ?? string.Empty)}&zip={why}");
         });
 
     /// <summary>A gallery filter's day: none when empty; when it is no date yyyy-MM-dd, none and a problem said in the page's words.</summary>

@@ -239,6 +239,26 @@ public sealed class PagesTests(Azurite azurite)
         }
 
         Assert.Equal(single, content.ToArray());
+
+        // The gallery's own form goes through its page: the same zip, or back to the gallery saying in words why not.
+        Assert.Contains("action=\"/app/de-wilg/gallery/zip\"", await GalleryAsync(string.Empty), StringComparison.Ordinal);
+        using var viaPage = await client.GetAsync($"app/de-wilg/gallery/zip?channel=website&key={key}");
+        Assert.Equal((HttpStatusCode.OK, "application/zip"), (viaPage.StatusCode, viaPage.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(await zipped.Content.ReadAsByteArrayAsync(), await viaPage.Content.ReadAsByteArrayAsync());
+        foreach (var (query, said) in new[]
+        {
+            ("", "Vink eerst de items aan die in de zip moeten."),
+            ($"&key={new string('0', 32)}", "Een van de gekozen items wordt niet (meer) op dit kanaal gepubliceerd"),
+            (string.Concat(Enumerable.Range(0, 101).Select(i => $"&key={i:x32}")), "Hoogstens 100 items per zip"),
+        })
+        {
+            using var refused = await client.GetAsync($"app/de-wilg/gallery/zip?channel=website{query}&lang=nl");
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the gallery, after the redirect
+            Assert.Equal("/app/de-wilg/gallery", refused.RequestMessage!.RequestUri!.AbsolutePath);
+            var shown = await refused.Content.ReadAsStringAsync();
+            Assert.Contains($"role=\"alert\">{said}", shown, StringComparison.Ordinal);
+            Assert.Contains(Card, shown, StringComparison.Ordinal);
+        }
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -132,8 +132,10 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
             .Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/dierentuin.jpg");
         Assert.Equal("quarantined", after.GetProperty("state").GetString());
         Assert.Equal("consent-withdrawn", after.GetProperty("reasons")[0].GetProperty("code").GetString());
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var audit = CommandLineRun.Of("audit", "export", "--storage", storage, "--from", today, "--to", today, "--school", "het-anker");
+        // Days in the school's time zone, which the audit's days are in (near midnight that is not the UTC day); from
+        // yesterday, should midnight fall between the rescreen and this line.
+        var today = new ConsentOptions().Today(DateTimeOffset.UtcNow);
+        var audit = CommandLineRun.Of("audit", "export", "--storage", storage, "--from", ConsentFields.Format(today.AddDays(-1)), "--to", ConsentFields.Format(today), "--school", "het-anker");
         Assert.Equal(0, audit.ExitCode);
         var rows = audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("decided_at,school,path,trigger,outcome", rows[0], StringComparison.Ordinal);
