@@ -8,9 +8,6 @@ using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kalisto.MediaGate.Web.Tests.Api;
 
@@ -34,7 +31,7 @@ public sealed class ItemsZipTests(Azurite azurite)
         var items = new List<string>();
         foreach (var name in new[] { "a.jpg", "b.jpg" })
         {
-            await storage.Uploads.GetBlobClient($"de-wilg/sportdag/{name}").UploadAsync(new BinaryData(Photo("LL-1001")));
+            await storage.Uploads.GetBlobClient($"de-wilg/sportdag/{name}").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001", 160, 120)));
             var item = await screening.ScreenAsync($"de-wilg/sportdag/{name}", CancellationToken.None);
             Assert.Equal(Outcome.Approved, item!.Outcome);
             items.Add(item.ItemId);
@@ -103,26 +100,4 @@ public sealed class ItemsZipTests(Azurite azurite)
         public void Abort() => Aborted = true;
     }
 
-    /// <summary>A JPEG whose XMP tags <paramref name="subjectId"/> (dc:subject), as a camera app writes it.</summary>
-    private static byte[] Photo(string subjectId)
-    {
-        using var image = new Image<Rgb24>(160, 120);
-        for (var y = 0; y < image.Height; y++)
-        {
-            for (var x = 0; x < image.Width; x++)
-            {
-                image[x, y] = new Rgb24((byte)x, (byte)y, 90);
-            }
-        }
-
-        using var jpeg = new MemoryStream();
-        image.Save(jpeg, new JpegEncoder { Quality = 90 });
-        var xmp = "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>" +
-            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" +
-            "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:subject><rdf:Bag>" +
-            $"<rdf:li>{subjectId}</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
-        var payload = Encoding.UTF8.GetBytes("http://ns.adobe.com/xap/1.0/\0" + xmp);
-        var length = payload.Length + 2;
-        return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg.ToArray().AsSpan(2)];
-    }
 }

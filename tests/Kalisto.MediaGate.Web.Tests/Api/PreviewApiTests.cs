@@ -1,4 +1,3 @@
-using System.Text;
 using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage;
@@ -10,9 +9,6 @@ using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kalisto.MediaGate.Web.Tests.Api;
 
@@ -110,7 +106,7 @@ public sealed class PreviewApiTests(Azurite azurite)
     public async Task Unknown_item_or_item_without_a_current_preview_is_404_and_a_bad_address_400()
     {
         await using var school = await SchoolAsync();
-        await school.Storage.Uploads.GetBlobClient("de-wilg/nog-niet.jpg").UploadAsync(new BinaryData(Photo("LL-1001")));
+        await school.Storage.Uploads.GetBlobClient("de-wilg/nog-niet.jpg").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001")));
         var waiting = await school.Services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/nog-niet.jpg", CancellationToken.None);
         Assert.Equal(Outcome.Approved, waiting!.Outcome); // its preview is asked for, not made yet
 
@@ -145,8 +141,8 @@ public sealed class PreviewApiTests(Azurite azurite)
         var storage = await azurite.NewStorageAsync();
         var services = Pipelines.Create(storage);
         await Pipelines.ImportPeopleAsync(services);
-        await storage.Uploads.GetBlobClient("de-wilg/emma.jpg").UploadAsync(new BinaryData(Photo("LL-1001")));
-        await storage.Uploads.GetBlobClient("de-wilg/onbekend.jpg").UploadAsync(new BinaryData(Photo("LL-9999")));
+        await storage.Uploads.GetBlobClient("de-wilg/emma.jpg").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001")));
+        await storage.Uploads.GetBlobClient("de-wilg/onbekend.jpg").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-9999")));
         var screening = services.GetRequiredService<UploadScreening>();
         var approved = await screening.ScreenAsync("de-wilg/emma.jpg", CancellationToken.None);
         var quarantined = await screening.ScreenAsync("de-wilg/onbekend.jpg", CancellationToken.None);
@@ -166,28 +162,6 @@ public sealed class PreviewApiTests(Azurite azurite)
         return (context.Response.StatusCode, context.Response.Headers, body.ToArray());
     }
 
-    /// <summary>A 320 × 240 JPEG made in code, tagged with a subject ID in XMP dc:subject.</summary>
-    private static byte[] Photo(string subjectId)
-    {
-        using var image = new Image<Rgb24>(320, 240);
-        for (var y = 0; y < image.Height; y++)
-        {
-            for (var x = 0; x < image.Width; x++)
-            {
-                image[x, y] = new Rgb24((byte)x, (byte)y, 90);
-            }
-        }
-
-        using var jpeg = new MemoryStream();
-        image.Save(jpeg, new JpegEncoder { Quality = 90 });
-        var xmp = "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>" +
-            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" +
-            "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:subject><rdf:Bag>" +
-            $"<rdf:li>{subjectId}</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
-        var payload = Encoding.UTF8.GetBytes("http://ns.adobe.com/xap/1.0/\0" + xmp);
-        var length = payload.Length + 2;
-        return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg.ToArray().AsSpan(2)];
-    }
 
     private sealed record School(MediaStorage Storage, ServiceProvider Services, ItemState Approved, ItemState Quarantined) : IAsyncDisposable
     {
