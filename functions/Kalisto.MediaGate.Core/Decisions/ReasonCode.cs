@@ -20,4 +20,7 @@ public static class ReasonCode
 
     /// <summary>A name with <c>.</c> or <c>..</c> segments, backslashes or control characters, or no school segment.</summary>
     public const string InvalidPath = "invalid-path";
+
+    /// <summary>The picture shows more faces than the tags account for (SPEC §11); their boxes are kept in the decision.</summary>
+    public const string UnidentifiedFace = "unidentified-face";
 }
