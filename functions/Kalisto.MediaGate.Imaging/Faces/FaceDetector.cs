@@ -20,6 +20,8 @@ namespace Kalisto.MediaGate.Imaging.Faces;
 /// runs take one thread each (intra- and inter-op threads 1), at most
 /// <see cref="FaceDetectionOptions.MaxConcurrentRuns"/> at a time. Nothing about an image is logged.
 /// A missing or foreign model is a <see cref="FaceModelMissingException"/>, never "no faces".
+/// Measured on one core (<c>taskset -c 0</c>, Release, ONNX Runtime 1.31.1): a 4000×3000 JPEG takes 286 model runs,
+/// about 5.3 s with the decode, and the process peaked at about 215 MiB resident; a run is about 18 ms.
 /// </remarks>
 public sealed class FaceDetector : IDisposable
 {
