@@ -63,16 +63,38 @@ internal static class LimitedImage
         CancellationToken cancellationToken)
         where TFailure : Exception
     {
+        var output = await RunAsync(source, format, options, work, render, fail, cancellationToken);
+        await using (output)
+        {
+            output.Position = 0;
+            await output.CopyToAsync(destination, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="render"/> on <paramref name="source"/> (buffered first when it cannot seek) on a thread of
+    /// its own under the deadline and returns what it gave, with the failures of
+    /// <see cref="RunAsync{TFailure}(Stream, MediaFormat, Stream, ImagingOptions, string, Func{Stream, CancellationToken, MemoryStream}, ImageFailure{TFailure}, CancellationToken)"/>.
+    /// </summary>
+    public static async Task<TResult> RunAsync<TResult, TFailure>(
+        Stream source,
+        MediaFormat format,
+        ImagingOptions options,
+        string work,
+        Func<Stream, CancellationToken, TResult> render,
+        ImageFailure<TFailure> fail,
+        CancellationToken cancellationToken)
+        where TFailure : Exception
+    {
         cancellationToken.ThrowIfCancellationRequested();
         var input = source.CanSeek ? source : await BufferAsync(source, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.PixelWorkTimeout);
-        MemoryStream output;
         try
         {
             // A thread of its own: ImageSharp's row loops take the pool's threads, and the deadline's
             // timer needs one to fire on a small machine.
-            output = await Task.Factory.StartNew(
+            return await Task.Factory.StartNew(
                     () => Render(input, format, render, fail, deadline.Token),
                     deadline.Token,
                     TaskCreationOptions.LongRunning,
@@ -82,12 +104,6 @@ internal static class LimitedImage
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw fail(ReasonCode.Unreadable, $"{work} took longer than {options.PixelWorkTimeout.TotalSeconds:0.###} s", null);
-        }
-
-        await using (output)
-        {
-            output.Position = 0;
-            await output.CopyToAsync(destination, cancellationToken);
         }
     }
 
@@ -154,10 +170,10 @@ internal static class LimitedImage
         return buffer;
     }
 
-    private static MemoryStream Render<TFailure>(
+    private static TResult Render<TResult, TFailure>(
         Stream source,
         MediaFormat format,
-        Func<Stream, CancellationToken, MemoryStream> render,
+        Func<Stream, CancellationToken, TResult> render,
         ImageFailure<TFailure> fail,
         CancellationToken cancellationToken)
         where TFailure : Exception
