@@ -598,7 +598,8 @@ public sealed partial class ItemMoves(
         return stream;
     }
 
-    internal static FileStream TemporaryFile() => new(
+    /// <summary>A new, empty temporary file for one copy, deleted when it is closed.</summary>
+    public static FileStream TemporaryFile() => new(
         Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"),
         FileMode.CreateNew,
         FileAccess.ReadWrite,

@@ -62,7 +62,7 @@ public sealed class ItemsZipResult : IResult
         await using var body = new SyncWritesHeldBack(response.Body);
         foreach (var copy in Copies)
         {
-            await using var file = new FileStream(Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await using var file = ItemMoves.TemporaryFile();
             if (await _published.DownloadAsync(copy, Channel, file, cancellationToken) is null)
             {
                 _done(taken.Count, 1);

@@ -396,7 +396,7 @@ public sealed partial class SchoolApi(
             return NotFound(item is null ? $"{code} has no item {key}." : $"Item {key} is not published on {onChannel}.");
         }
 
-        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"mediagate-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var file = ItemMoves.TemporaryFile();
         try
         {
             if (await published.DownloadAsync(copy, onChannel, file, cancellationToken) is null)
