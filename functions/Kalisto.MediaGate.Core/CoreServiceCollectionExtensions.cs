@@ -1,5 +1,6 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Tags;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the consent and tag reader options (bound from <c>MediaGate:Consent</c> and <c>MediaGate:Tags</c> of the
+    /// Adds the consent and tag reader options (bound from <c>MediaGate:Consent</c>, <c>MediaGate:Faces</c> and <c>MediaGate:Tags</c> of the
     /// host's configuration, validated at start), the clock, the screening metrics, the tag reader and the decision rules.
     /// </summary>
     public static IServiceCollection AddMediaGateCore(this IServiceCollection services)
@@ -25,12 +26,14 @@ public static class CoreServiceCollectionExtensions
                 o => o.ChannelSet().Count > 0 && IsValidPattern(o.SubjectIdPattern) && IsKnownTimeZone(o.TimeZone),
                 "MediaGate:Consent needs at least one channel, a valid SubjectIdPattern and a known TimeZone.")
             .ValidateOnStart();
+        services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.Section).ValidateOnStart();
         services.AddOptions<TagReaderOptions>().BindConfiguration(TagReaderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ScreeningMetrics>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ConsentOptions>>().Value);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FaceOptions>>().Value);
         services.TryAddSingleton<ITagReader, TagReader>();
         services.TryAddSingleton<DecisionRules>();
         return services;

@@ -1,15 +1,21 @@
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Subjects;
 using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Decisions;
 
 /// <summary>
-/// The decision of SPEC §5 as a pure function of (tags, the school's register records, now,
+/// The decision of SPEC §5 as a pure function of (tags, the school's register records, now, the faces detected,
 /// options): same input, same decision. Time is an input; the clock is never read here.
 /// </summary>
-public sealed class DecisionRules(ConsentOptions options)
+public sealed class DecisionRules(ConsentOptions options, FaceOptions faceOptions)
 {
+    public DecisionRules(ConsentOptions options)
+        : this(options, new FaceOptions())
+    {
+    }
+
     private readonly SubjectResolver _resolver = new(options);
     private readonly IReadOnlyList<string> _allChannels = options.ChannelSet();
 
@@ -23,14 +29,73 @@ public sealed class DecisionRules(ConsentOptions options)
     /// Whether a redacted derivative of this item can be made (an image whose format the redactor
     /// handles). Only then can the outcome be <see cref="Outcome.Redacted"/>.
     /// </param>
-    public ScreeningDecision Decide(TagReadResult tags, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable = false) =>
-        Decide(tags, _resolver.Resolve(tags, schoolRecords), schoolRecords, now, redactable);
+    /// <param name="faces">What the face detector found in the picture; null when it has not looked (yet).</param>
+    /// <param name="detectable">
+    /// Whether the face detector looks at images of this format. Then an image the tags would publish waits for
+    /// <paramref name="faces"/> (<see cref="ScreeningDecision.AwaitsFaces"/>); otherwise it is decided by its tags alone.
+    /// </param>
+    public ScreeningDecision Decide(
+        TagReadResult tags, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable = false, FaceScan? faces = null, bool detectable = false) =>
+        Decide(tags, _resolver.Resolve(tags, schoolRecords), schoolRecords, now, redactable, faces, detectable);
 
-    public ScreeningDecision Decide(TagReadResult tags, SubjectResolution resolution, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable = false)
+    public ScreeningDecision Decide(
+        TagReadResult tags, SubjectResolution resolution, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable = false, FaceScan? faces = null, bool detectable = false)
     {
         ArgumentNullException.ThrowIfNull(tags);
         ArgumentNullException.ThrowIfNull(resolution);
         ArgumentNullException.ThrowIfNull(schoolRecords);
+        var byTags = ByTags(tags, resolution, schoolRecords, now, redactable);
+        return tags.Kind == MediaKind.Image && schoolRecords.Count > 0 ? WithFaces(byTags, resolution, redactable, faces, detectable) : byTags;
+    }
+
+    /// <summary>
+    /// SPEC §11: a face that no resolved subject's face region accounts for, beyond the subjects the tags name without
+    /// a region, is an <c>unidentified-face</c>. Such a picture is never approved as it is: it is redacted with every
+    /// face no region accounts for pixelated, when everything else allows and <see cref="FaceOptions.RedactUnidentified"/>
+    /// is on, else quarantined. Only ever adds restrictions: a reason of the tags is never removed.
+    /// </summary>
+    private ScreeningDecision WithFaces(ScreeningDecision byTags, SubjectResolution resolution, bool redactable, FaceScan? faces, bool detectable)
+    {
+        if (faces is null)
+        {
+            // Not looked at yet: what the tags would publish waits for the pixels; what they quarantine stays so.
+            return detectable && byTags.Outcome != Outcome.Quarantined
+                ? byTags with { Outcome = Outcome.Quarantined, Channels = [], RedactedSubjects = [], Redactions = [], AwaitsFaces = true }
+                : byTags;
+        }
+
+        if (faces.Failure is { } failure)
+        {
+            return byTags.Refused(failure);
+        }
+
+        var located = resolution.FaceRegions
+            .Where(s => resolution.Subjects.Contains(s.Key, StringComparer.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        var account = FaceAccounting.Account(faces.Faces, located, resolution.Subjects.Count - located.Count);
+        var check = new FaceCheck(faces.Faces.Count, account.Unidentified, account.AnyUnidentified ? account.Unmatched : []);
+        if (!account.AnyUnidentified)
+        {
+            return byTags with { Faces = check };
+        }
+
+        var reasons = byTags.Reasons.Append(new Reason(ReasonCode.UnidentifiedFace)).Distinct().Order().ToList();
+        if (byTags.Outcome != Outcome.Quarantined && redactable && faceOptions.RedactUnidentified)
+        {
+            return byTags with
+            {
+                Outcome = Outcome.Redacted,
+                Reasons = reasons,
+                Redactions = [.. byTags.Redactions, .. account.Unmatched],
+                Faces = check,
+            };
+        }
+
+        return byTags with { Outcome = Outcome.Quarantined, Channels = [], Reasons = reasons, RedactedSubjects = [], Redactions = [], Faces = check };
+    }
+
+    private ScreeningDecision ByTags(TagReadResult tags, SubjectResolution resolution, IReadOnlyList<ConsentRecord> schoolRecords, DateTimeOffset now, bool redactable)
+    {
         var today = options.Today(now);
         var problems = tags.Problems.Select(p => new Reason(p.Code));
         if (schoolRecords.Count == 0)

@@ -39,6 +39,18 @@ public sealed record ScreeningDecision
     /// <summary>For <see cref="Outcome.Redacted"/>: the face regions to redact, on the displayed image.</summary>
     public IReadOnlyList<Tags.FaceRegion> Redactions { get; init; } = [];
 
+    /// <summary>
+    /// The faces detected in the picture held against its tags (SPEC §11); null when they were not looked at (not an
+    /// image the detector decodes, or not yet).
+    /// </summary>
+    public Faces.FaceCheck? Faces { get; init; }
+
+    /// <summary>
+    /// The tags alone would publish this image, and its faces have not been looked at yet: it is quarantined (nothing is
+    /// published) until the face detection on the imaging worker has run and it is decided again with the faces.
+    /// </summary>
+    public bool AwaitsFaces { get; init; }
+
     /// <summary>The version of each consent record the decision used, by subject ID (for the audit trail).</summary>
     public IReadOnlyDictionary<string, long> ConsentVersions { get; init; } = new Dictionary<string, long>();
 }
@@ -60,6 +72,7 @@ public static class ScreeningDecisionExtensions
             Reasons = [.. decision.Reasons.Append(new Reason(reasonCode)).Distinct().Order()],
             RedactedSubjects = [],
             Redactions = [],
+            AwaitsFaces = false,
         };
     }
 }
