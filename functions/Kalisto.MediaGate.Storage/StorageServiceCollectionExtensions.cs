@@ -49,6 +49,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ItemScreener>();
         services.TryAddSingleton<ItemMoves>();
         services.TryAddSingleton<UploadScreening>();
+        services.TryAddSingleton<FaceScanning>();
         services.TryAddSingleton<RedactionPublishing>();
         services.TryAddSingleton<PreviewStore>();
         services.TryAddSingleton<PreviewPublishing>();

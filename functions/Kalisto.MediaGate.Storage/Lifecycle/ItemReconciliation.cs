@@ -34,6 +34,7 @@ public sealed partial class ItemReconciliation(
             var records = await register.GetSchoolAsync(school.Key, cancellationToken);
             var due = school
                 .Where(i => i.RedactionPending
+                    || i.AwaitsFaces
                     || !i.Converged
                     || (published.Contains(i.ItemId) && !Publishes(i))
                     || moves.DecidesOtherwise(i, records))

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage.Previews;
@@ -36,6 +37,7 @@ public sealed partial class ItemMoves(
     IMetadataStripper stripper,
     IPublicationCheck publicationCheck,
     IImageRedactor redactor,
+    IFaceDetector faces,
     TimeProvider clock,
     ScreeningMetrics metrics,
     ILogger<ItemMoves> logger)
@@ -121,6 +123,23 @@ public sealed partial class ItemMoves(
                 continue; // the register changed before the copy went out: decide again
             }
 
+            if (next is { AwaitsFaces: true })
+            {
+                // Into the wait for the face detection (a published item whose faces were never looked at, or one
+                // that consent now allows): no decision is recorded until the faces are known, and what it published goes.
+                next = next with { Location = converged.Location };
+                if (await catalog.UpdateAsync(next, etag, cancellationToken) is null)
+                {
+                    LogConflict(item.Location, round);
+                    continue;
+                }
+
+                await RemoveLeftoversAsync(next, copies, cancellationToken);
+                await QueueFaceScanAsync(next, cancellationToken);
+                LogMoved(item.Location, item.StateName, next.StateName, trigger, round);
+                return new Settled(next, changed || !item.Screening);
+            }
+
             if (next is null && converged.NeedsRedaction)
             {
                 next = item with
@@ -153,6 +172,12 @@ public sealed partial class ItemMoves(
                 if (item.RedactionPending && !fresh)
                 {
                     await QueueRedactionAsync(item, cancellationToken); // the earlier request may be lost
+                }
+
+                if (item.AwaitsFaces)
+                {
+                    // The first request, or again: the earlier one may be lost (a repeated scan finds the faces known).
+                    await QueueFaceScanAsync(item, cancellationToken);
                 }
 
                 LogSettled(item.Location, item.StateName, trigger, round);
@@ -248,12 +273,34 @@ public sealed partial class ItemMoves(
     internal bool DecidesOtherwise(ItemState item, IReadOnlyList<ConsentRecord> records) => Next(item, Decide(item, records)) is not null;
 
     private ScreeningDecision Decide(ItemState item, IReadOnlyList<ConsentRecord> records) =>
-        rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format));
+        rules.Decide(item.Tags, records, clock.GetUtcNow(), redactor.CanRedact(item.Tags.Format), item.Faces, faces.CanDetect(item.Tags.Format));
 
     /// <summary>The state a decision leads to, or null when it changes nothing.</summary>
     private static ItemState? Next(ItemState item, ScreeningDecision decision)
     {
+        if (decision.AwaitsFaces)
+        {
+            // Not decided until its faces are known: back to (or still in) screening, which publishes nothing.
+            return item.AwaitsFaces ? null : item with
+            {
+                Screening = true,
+                Converged = false,
+                Outcome = Outcome.Quarantined,
+                Subjects = decision.Subjects,
+                Channels = [],
+                Reasons = [],
+                RedactedSubjects = [],
+                Redactions = [],
+                RedactionPending = false,
+                RedactionKey = string.Empty,
+                FaceCheck = null,
+                DecidedAt = decision.DecidedAt,
+                ConsentVersions = decision.ConsentVersions,
+            };
+        }
+
         var same = !item.Screening
+            && Equals(decision.Faces?.Unidentified, item.FaceCheck?.Unidentified)
             && decision.Outcome == item.Outcome
             && decision.Channels.SequenceEqual(item.Channels)
             && decision.Reasons.SequenceEqual(item.Reasons)
@@ -284,6 +331,7 @@ public sealed partial class ItemMoves(
             Generation = generation,
             DecidedAt = decision.DecidedAt,
             ConsentVersions = decision.ConsentVersions,
+            FaceCheck = decision.Faces,
         };
     }
 
@@ -576,6 +624,10 @@ public sealed partial class ItemMoves(
             LogPreviewNotRequested(item.Location, e.Status);
         }
     }
+
+    /// <summary>Asks the imaging worker (the redaction queue) to look for the faces of <paramref name="item"/>.</summary>
+    private Task QueueFaceScanAsync(ItemState item, CancellationToken cancellationToken) =>
+        storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.FacesOf(item), ItemCatalog.Json), cancellationToken);
 
     private Task QueueRedactionAsync(ItemState item, CancellationToken cancellationToken) =>
         storage.RedactQueue.SendMessageAsync(JsonSerializer.Serialize(RedactionRequest.For(item), ItemCatalog.Json), cancellationToken);

@@ -22,6 +22,7 @@ public sealed partial class RedactionPublishing(
     IImageRedactor redactor,
     ItemCatalog catalog,
     ItemMoves moves,
+    FaceScanning faces,
     TimeProvider clock,
     ScreeningMetrics metrics,
     ILogger<RedactionPublishing> logger)
@@ -32,10 +33,18 @@ public sealed partial class RedactionPublishing(
         JsonSerializer.Deserialize<RedactionRequest>(message, ItemCatalog.Json)
             ?? throw new InvalidDataException("An empty redaction request.");
 
-    /// <summary>Handles one request; returns the item's state afterwards, or null when there was nothing to do.</summary>
+    /// <summary>
+    /// Handles one request of the imaging worker's queue (a redaction, or a face detection: <see cref="FaceScanning"/>);
+    /// returns the item's state afterwards, or null when there was nothing to do.
+    /// </summary>
     public async Task<ItemState?> PublishAsync(RedactionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Faces)
+        {
+            return await faces.ScanAsync(request, cancellationToken);
+        }
+
         var started = Stopwatch.GetTimestamp();
         var read = await catalog.GetAsync(request.School, request.ItemKey, cancellationToken);
         if (read is not { State: { Outcome: Outcome.Redacted, RedactionPending: true } item } || item.RedactionKey != request.RedactionKey)
@@ -66,6 +75,7 @@ public sealed partial class RedactionPublishing(
             RedactedSubjects = item.RedactedSubjects,
             Redactions = item.Redactions,
             ConsentVersions = item.ConsentVersions,
+            Faces = item.FaceCheck,
             DecidedAt = now,
         };
         if (redacted.Succeeded)

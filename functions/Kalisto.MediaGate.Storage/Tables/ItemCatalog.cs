@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Tags;
 
@@ -59,6 +60,18 @@ public sealed record ItemState
     public required TagReadResult Tags { get; init; }
 
     public IReadOnlyDictionary<string, long> ConsentVersions { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// What the face detector found in the item's pixels (boxes only), once it has looked: a fact of the upload, kept for
+    /// every later decision; null before (or for media it does not look at).
+    /// </summary>
+    public FaceScan? Faces { get; init; }
+
+    /// <summary>The faces held against the tags by the current decision (<see cref="ScreeningDecision.Faces"/>).</summary>
+    public FaceCheck? FaceCheck { get; init; }
+
+    /// <summary>Tags read, its faces not looked at yet, and the tags alone would publish it: it waits for the face detection.</summary>
+    public bool AwaitsFaces => Screening && Faces is null;
 
     public string ContentType { get; init; } = "application/octet-stream";
 
@@ -320,6 +333,7 @@ public sealed class ItemCatalog(MediaStorage storage)
                 Reasons = Deserialize<List<Reason>>(row.Reasons),
                 DecidedAt = row.DecidedAt,
                 ConsentVersions = Deserialize<Dictionary<string, long>>(row.ConsentVersions),
+                Faces = string.IsNullOrEmpty(row.Faces) ? null : Deserialize<FaceCheck>(row.Faces),
             }));
         }
 
@@ -351,6 +365,8 @@ public sealed class ItemCatalog(MediaStorage storage)
         // the values as tagged (names a teacher typed), are not kept in it, nor exported from it.
         Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new AuditedReason(r.Code, r.Subject)), Json),
         ConsentVersions = JsonSerializer.Serialize(decision.ConsentVersions, Json),
+        // Counts and boxes only: nothing of a face but where it is.
+        Faces = decision.Faces is null ? string.Empty : JsonSerializer.Serialize(decision.Faces, Json),
         DecidedAt = decision.DecidedAt,
         SourceETag = item.SourceETag,
     };
@@ -380,6 +396,8 @@ public sealed class ItemCatalog(MediaStorage storage)
         Reasons = JsonSerializer.Serialize(item.Reasons, Json),
         Tags = JsonSerializer.Serialize(item.Tags, Json),
         ConsentVersions = JsonSerializer.Serialize(item.ConsentVersions, Json),
+        Faces = item.Faces is null ? string.Empty : JsonSerializer.Serialize(item.Faces, Json),
+        FaceCheck = item.FaceCheck is null ? string.Empty : JsonSerializer.Serialize(item.FaceCheck, Json),
         ContentType = item.ContentType,
         DecidedAt = item.DecidedAt,
     };
@@ -404,6 +422,8 @@ public sealed class ItemCatalog(MediaStorage storage)
         Reasons = Deserialize<List<Reason>>(row.Reasons),
         Tags = Deserialize<TagReadResult>(row.Tags),
         ConsentVersions = Deserialize<Dictionary<string, long>>(row.ConsentVersions),
+        Faces = string.IsNullOrEmpty(row.Faces) ? null : Deserialize<FaceScan>(row.Faces),
+        FaceCheck = string.IsNullOrEmpty(row.FaceCheck) ? null : Deserialize<FaceCheck>(row.FaceCheck),
         ContentType = row.ContentType,
         DecidedAt = row.DecidedAt,
     };

@@ -95,6 +95,12 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>JSON object: subject ID → version of the consent record the current decision used.</summary>
     public string ConsentVersions { get; set; } = "{}";
 
+    /// <summary>JSON of what the face detector found (boxes, or why it could not look); empty before it looked.</summary>
+    public string Faces { get; set; } = string.Empty;
+
+    /// <summary>JSON of the current decision's face count (detected, unidentified, boxes no tag accounts for); empty without one.</summary>
+    public string FaceCheck { get; set; } = string.Empty;
+
     public string ContentType { get; set; } = string.Empty;
 
     public DateTimeOffset DecidedAt { get; set; }
@@ -121,7 +127,7 @@ internal sealed class DecisionEntity : ITableEntity
 
     public string Location { get; set; } = string.Empty;
 
-    /// <summary><c>upload</c>, <c>rescreen</c>, <c>redaction</c> or <c>reconcile</c>.</summary>
+    /// <summary><c>upload</c>, <c>rescreen</c>, <c>faces</c>, <c>redaction</c> or <c>reconcile</c>.</summary>
     public string Trigger { get; set; } = string.Empty;
 
     public string Outcome { get; set; } = string.Empty;
@@ -137,6 +143,9 @@ internal sealed class DecisionEntity : ITableEntity
 
     /// <summary>JSON object: subject ID → version of the consent record this decision used.</summary>
     public string ConsentVersions { get; set; } = "{}";
+
+    /// <summary>JSON of the faces held against the tags: detected, unidentified, and the boxes no tag accounts for; empty when not looked at.</summary>
+    public string Faces { get; set; } = string.Empty;
 
     public DateTimeOffset DecidedAt { get; set; }
 

@@ -19,10 +19,17 @@ public sealed class UploadScreeningTests(Azurite azurite)
         await Pipelines.ImportPeopleAsync(services);
         await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/emma.jpg", "xmp-dc-subject.jpg");
 
-        var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/sportdag/emma.jpg", CancellationToken.None);
+        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/sportdag/emma.jpg", CancellationToken.None);
 
-        Assert.NotNull(item);
+        // Screening does not wait for the pixels: nothing is published until the imaging worker has looked for faces.
+        Assert.NotNull(screened);
+        Assert.True(screened.AwaitsFaces);
+        Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Empty(await storage.Uploads.NamesAsync()); // the original is kept in quarantine meanwhile
+        Assert.Equal(1, await Pipelines.DrainImagingAsync(services, storage));
+        var item = (await services.GetRequiredService<ItemCatalog>().GetAsync("de-wilg", screened.ItemId, CancellationToken.None))!.State;
         Assert.Equal(Outcome.Approved, item.Outcome);
+        Assert.Equal((0, 0), (item.FaceCheck!.Detected, item.FaceCheck.Unidentified)); // a flat test picture shows no face
         Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Approved.NamesAsync());
         Assert.Equal(["de-wilg/sportdag/emma.jpg"], await storage.Quarantine.NamesAsync()); // the original, kept
         Assert.Equal("original", (await storage.Quarantine.GetBlobClient("de-wilg/sportdag/emma.jpg").GetPropertiesAsync()).Value.Metadata["mediagate_copy"]);

@@ -1,5 +1,7 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Storage;
+using Kalisto.MediaGate.Storage.Pipeline;
+using Kalisto.MediaGate.Storage.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,6 +31,32 @@ internal static class Pipelines
             .AddSingleton(clock ?? new FixedClock(Now));
         services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// Screens an upload, then runs the imaging worker's queue until it is empty (the face detection that an image
+    /// its tags would publish waits for, then any redaction), as the Functions app's triggers do one after the
+    /// other; the item's state afterwards, or null when the upload was gone.
+    /// </summary>
+    public static async Task<ItemState?> ScreenAsync(ServiceProvider services, MediaStorage storage, string name)
+    {
+        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(name, CancellationToken.None);
+        if (screened is null)
+        {
+            return null;
+        }
+
+        await DrainImagingAsync(services, storage);
+        return (await services.GetRequiredService<ItemCatalog>().GetAsync(screened.School, screened.ItemId, CancellationToken.None))?.State;
+    }
+
+    /// <summary>Runs the imaging worker's queue (face detection and redaction) until it is empty; throws when a message failed.</summary>
+    public static async Task<int> DrainImagingAsync(ServiceProvider services, MediaStorage storage)
+    {
+        var publishing = services.GetRequiredService<RedactionPublishing>();
+        var (handled, failed) = await QueueDrain.RunAsync(storage.RedactQueue, (m, ct) => publishing.PublishAsync(RedactionPublishing.Parse(m), ct), 1, CancellationToken.None);
+        Assert.Equal(0, failed);
+        return handled;
     }
 
     /// <summary>The register of the test fixtures' people (see Data/README.md), all consenting to every channel.</summary>
