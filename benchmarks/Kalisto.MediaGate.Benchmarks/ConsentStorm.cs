@@ -9,6 +9,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
@@ -86,6 +87,12 @@ internal static class ConsentStorm
         var screened = watch.Elapsed;
         var perItem = counter.Snapshot(uploads.Count);
 
+        // The imaging worker looks for the faces of each photo its tags would publish, and decides it with them.
+        var publishing = provider.GetRequiredService<RedactionPublishing>();
+        watch.Restart();
+        var (scans, failedScans) = await QueueDrain.RunAsync(storage.RedactQueue, (m, ct) => publishing.PublishAsync(RedactionPublishing.Parse(m), ct), 2, CancellationToken.None);
+        var detected = watch.Elapsed;
+
         // One import: 250 pupils lose social media, 10 withdraw.
         var today = new DateOnly(2026, 12, 1);
         var import = pupils.Take(250).Select(p => Record(p, [.. channels.Where(c => c != "socialmedia")]))
@@ -98,6 +105,7 @@ internal static class ConsentStorm
         var wrong = await WrongItemsAsync(provider);
         Console.WriteLine(
             $"round {round}: screened {uploads.Count} photos in {screened.TotalSeconds:F2} s ({perItem}); " +
+            $"faces of {scans} in {detected.TotalSeconds:F2} s ({failedScans} failed); " +
             $"import of {import.Count} changes + re-screens: {settled.TotalSeconds:F2} s, {handled} message(s), {failed} failed, {wrong} item(s) not as a fresh decision");
         foreach (var container in new[] { storage.Uploads, storage.Approved, storage.Quarantine })
         {
@@ -132,10 +140,11 @@ internal static class ConsentStorm
         var records = await provider.GetRequiredService<TableConsentRegister>().GetSchoolAsync(School, CancellationToken.None);
         var rules = provider.GetRequiredService<DecisionRules>();
         var redactor = provider.GetRequiredService<IImageRedactor>();
+        var faces = provider.GetRequiredService<IFaceDetector>();
         var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
         var items = await provider.GetRequiredService<ItemCatalog>().ListAsync(School, CancellationToken.None);
-        return items.Count(i => rules.Decide(i.Tags, records, now, redactor.CanRedact(i.Tags.Format)) is var d
-            && (d.Outcome != i.Outcome || !d.Channels.SequenceEqual(i.Channels)));
+        return items.Count(i => rules.Decide(i.Tags, records, now, redactor.CanRedact(i.Tags.Format), i.Faces, faces.CanDetect(i.Tags.Format)) is var d
+            && (d.AwaitsFaces != i.AwaitsFaces || d.Outcome != i.Outcome || !d.Channels.SequenceEqual(i.Channels)));
     }
 
     /// <summary>A JPEG with an XMP APP1 segment naming <paramref name="subjects"/> in <c>dc:subject</c>.</summary>
