@@ -22,7 +22,8 @@ namespace Kalisto.MediaGate.Imaging.Faces;
 /// A missing or foreign model is a <see cref="FaceModelMissingException"/>, never "no faces".
 /// Measured on one core (<c>taskset -c 0</c>, Release, ONNX Runtime 1.31.1; <c>faces-peak-memory</c> of the
 /// benchmarks): a 4000×3000 JPEG takes 90 model runs of about 14 ms (1.3 s), after its decode (about 160 ms) and
-/// the scaling of the levels (about 30 ms): about 1.45 s in all, and the process peaked at about 190 MiB resident.
+/// the halvings of the levels (about 35 ms): about 1.4 to 1.5 s in all (286 runs and 5.3 s before), and the process
+/// peaked at about 175 MiB resident after one detection, 200 MiB after several.
 /// The model's input is fixed at one 256×256 image (no batch, no larger input), and ONNX Runtime's options change
 /// nothing beyond its default full graph optimisation and the bound, reused buffers; what is left is the number of
 /// runs, and a 24-pixel face needs the photo at half its size (2000×1500), at least 46 inputs of 256 without overlap.
