@@ -11,8 +11,9 @@ namespace Kalisto.MediaGate.Benchmarks;
 
 /// <summary>
 /// Face detection of a 12-megapixel camera-like JPEG (4000x3000, quality 90, as <see cref="RedactionBenchmarks"/>),
-/// decode included, side by side with the decode alone (the floor), in the same run. On one core:
-/// <c>taskset -c 0 dotnet run -c Release --project benchmarks/Kalisto.MediaGate.Benchmarks -- --filter *FaceDetectionBenchmarks*</c>.
+/// decode included, side by side with the decode alone (the floor), in the same run, the benchmark process on one
+/// core (<c>--affinity 1</c>; not <c>taskset</c>, which would hold BenchmarkDotNet's own build to that core too):
+/// <c>dotnet run -c Release --project benchmarks/Kalisto.MediaGate.Benchmarks -- --filter *FaceDetectionBenchmarks* --affinity 1</c>.
 /// Peak memory and the parts of one detection (decode, model runs) in a fresh process:
 /// <c>taskset -c 0 dotnet run -c Release --project benchmarks/Kalisto.MediaGate.Benchmarks -- faces-peak-memory</c>.
 /// The model must be in the build's output (<c>npm ci</c> before the build).
