@@ -6,6 +6,16 @@ if (args is ["redaction-peak-memory"])
     return await RedactionBenchmarks.MeasurePeakMemory();
 }
 
+if (args is ["faces-peak-memory"])
+{
+    return await FaceDetectionBenchmarks.MeasurePeakMemory();
+}
+
+if (args is ["faces-corpus", var corpus, ..])
+{
+    return await FacesCorpus.RunAsync(corpus, args.Length > 2 ? args[2] : null);
+}
+
 if (args is ["storage-throughput", var connection, var photos, ..])
 {
     return await StorageThroughput.RunAsync(connection, photos, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1000);

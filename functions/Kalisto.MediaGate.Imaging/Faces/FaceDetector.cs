@@ -20,8 +20,13 @@ namespace Kalisto.MediaGate.Imaging.Faces;
 /// runs take one thread each (intra- and inter-op threads 1), at most
 /// <see cref="FaceDetectionOptions.MaxConcurrentRuns"/> at a time. Nothing about an image is logged.
 /// A missing or foreign model is a <see cref="FaceModelMissingException"/>, never "no faces".
-/// Measured on one core (<c>taskset -c 0</c>, Release, ONNX Runtime 1.31.1): a 4000×3000 JPEG takes 286 model runs,
-/// about 5.3 s with the decode, and the process peaked at about 215 MiB resident; a run is about 18 ms.
+/// Measured on one core (<c>taskset -c 0</c>, Release, ONNX Runtime 1.31.1; <c>faces-peak-memory</c> of the
+/// benchmarks): a 4000×3000 JPEG takes 90 model runs of about 14 ms (1.3 s), after its decode (about 160 ms) and
+/// the halvings of the levels (about 35 ms): about 1.4 to 1.5 s in all (286 runs and 5.3 s before), and the process
+/// peaked at about 175 MiB resident after one detection, 200 MiB after several.
+/// The model's input is fixed at one 256×256 image (no batch, no larger input), and ONNX Runtime's options change
+/// nothing beyond its default full graph optimisation and the bound, reused buffers; what is left is the number of
+/// runs, and a 24-pixel face needs the photo at half its size (2000×1500), at least 46 inputs of 256 without overlap.
 /// </remarks>
 public sealed class FaceDetector : IDisposable
 {
@@ -104,35 +109,54 @@ public sealed class FaceDetector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         var model = Session();
-        var input = new float[BlazeFace.InputSize * BlazeFace.InputSize * 3];
+        using var run = new Run(model);
         var found = new List<DetectedFace>();
         var tile = new List<DetectedFace>();
-        foreach (var level in TilePlan.For(image.Width, image.Height, _options.MinFaceSize).GroupBy(t => t.Level))
+        Image<Rgb24>? scaled = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var scale = level.First().Scale;
-            using var scaled = Scaled(image, scale);
-            var scaleX = (float)scaled.Width / image.Width;
-            var scaleY = (float)scaled.Height / image.Height;
-            var largest = level.First().LargestFace;
-            foreach (var window in level)
+            foreach (var level in TilePlan.For(image.Width, image.Height, _options.MinFaceSize).GroupBy(t => t.Level))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Fill(scaled, window.X, window.Y, input);
-                tile.Clear();
-                Run(model, input, tile, cancellationToken);
-                foreach (var face in tile.Where(f => Math.Max(f.Box.Width, f.Box.Height) * BlazeFace.InputSize <= largest))
+
+                // Each level from the one before (mostly a halving, cheap), not from the whole image again.
+                var next = Scaled(scaled ?? image, level.First().Width, level.First().Height);
+                if (!ReferenceEquals(next, scaled) && !ReferenceEquals(scaled, image))
                 {
-                    var box = face.Box;
-                    found.Add(face with
-                    {
-                        Box = new RectangleF(
-                            (window.X + (box.X * BlazeFace.InputSize)) / scaleX,
-                            (window.Y + (box.Y * BlazeFace.InputSize)) / scaleY,
-                            box.Width * BlazeFace.InputSize / scaleX,
-                            box.Height * BlazeFace.InputSize / scaleY),
-                    });
+                    scaled?.Dispose();
                 }
+
+                scaled = next;
+
+                var scaleX = (float)scaled.Width / image.Width;
+                var scaleY = (float)scaled.Height / image.Height;
+                var largest = level.First().LargestFace;
+                foreach (var window in level)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Fill(scaled, window.X, window.Y, run.Input);
+                    tile.Clear();
+                    Infer(run, tile, cancellationToken);
+                    foreach (var face in tile.Where(f => Math.Max(f.Box.Width, f.Box.Height) * BlazeFace.InputSize <= largest))
+                    {
+                        var box = face.Box;
+                        found.Add(face with
+                        {
+                            Box = new RectangleF(
+                                (window.X + (box.X * BlazeFace.InputSize)) / scaleX,
+                                (window.Y + (box.Y * BlazeFace.InputSize)) / scaleY,
+                                box.Width * BlazeFace.InputSize / scaleX,
+                                box.Height * BlazeFace.InputSize / scaleY),
+                        });
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(scaled, image))
+            {
+                scaled?.Dispose();
             }
         }
 
@@ -162,14 +186,11 @@ public sealed class FaceDetector : IDisposable
 
     private static FaceDetectionException Fail(string reasonCode, string message, Exception? cause) => new(reasonCode, message, cause);
 
-    private static Image<Rgb24> Scaled(Image<Rgb24> image, float scale)
-    {
-        var width = TilePlan.Scaled(image.Width, scale);
-        var height = TilePlan.Scaled(image.Height, scale);
-        return width == image.Width && height == image.Height
-            ? image.Clone()
-            : image.Clone(context => context.Resize(width, height, KnownResamplers.Triangle));
-    }
+    /// <summary><paramref name="image"/> itself when it has the size already, else a copy of that size: a halving when it is half, else resampled.</summary>
+    private static Image<Rgb24> Scaled(Image<Rgb24> image, int width, int height) =>
+        width == image.Width && height == image.Height ? image
+        : width == TilePlan.Halved(image.Width) && height == TilePlan.Halved(image.Height) ? Halving.Of(image)
+        : image.Clone(context => context.Resize(width, height, KnownResamplers.Triangle));
 
     /// <summary>The 256 window at (x, y) of <paramref name="image"/> as the model's NHWC input; outside the image is black.</summary>
     private static void Fill(Image<Rgb24> image, int x, int y, float[] input)
@@ -194,27 +215,21 @@ public sealed class FaceDetector : IDisposable
         });
     }
 
-    private void Run(Model model, float[] input, List<DetectedFace> into, CancellationToken cancellationToken)
+    private void Infer(Run run, List<DetectedFace> into, CancellationToken cancellationToken)
     {
         _runs.Wait(cancellationToken);
         try
         {
-            using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, BlazeFace.InputSize, BlazeFace.InputSize, 3]);
-            using var runOptions = new RunOptions();
-            using var outputs = model.Session.Run(runOptions, [model.Input], [tensor], model.Outputs);
-            for (var layer = 0; layer < _anchors.Length; layer++)
-            {
-                BlazeFace.Decode(
-                    outputs[2 * layer].GetTensorDataAsSpan<float>(),
-                    outputs[(2 * layer) + 1].GetTensorDataAsSpan<float>(),
-                    _anchors[layer],
-                    _options.MinScore,
-                    into);
-            }
+            run.Infer();
         }
         finally
         {
             _runs.Release();
+        }
+
+        for (var layer = 0; layer < _anchors.Length; layer++)
+        {
+            BlazeFace.Decode(run.Outputs[2 * layer], run.Outputs[(2 * layer) + 1], _anchors[layer], _options.MinScore, into);
         }
     }
 
@@ -243,6 +258,9 @@ public sealed class FaceDetector : IDisposable
                 IntraOpNumThreads = 1,
                 InterOpNumThreads = 1,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+                // The default, said here because it matters: without the layout and fusion passes a run takes twice as long.
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             };
             session = new InferenceSession(path, options);
@@ -263,8 +281,71 @@ public sealed class FaceDetector : IDisposable
         }
     }
 
-    /// <summary>The session, its input's name, and its outputs' names in the order scores, boxes of layer 0, then of layer 1.</summary>
-    private sealed record Model(InferenceSession Session, string Input, string[] Outputs)
+    /// <summary>
+    /// The buffers of one detection's model runs, made once and reused for each of its tiles: the input tensor and
+    /// the four output tensors over managed arrays, bound to the session (ONNX Runtime writes the outputs into them,
+    /// no allocation per run). One detection runs its tiles one after the other, so one set per detection.
+    /// </summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly RunOptions _options = new();
+        private readonly OrtIoBinding _binding;
+        private readonly OrtValue[] _values;
+
+        public Run(Model model)
+        {
+            _session = model.Session;
+            Input = new float[BlazeFace.InputSize * BlazeFace.InputSize * 3];
+            Outputs = [.. model.OutputLengths.Select(length => new float[length])];
+            var values = new List<OrtValue>();
+            try
+            {
+                values.Add(OrtValue.CreateTensorValueFromMemory(Input, [1, BlazeFace.InputSize, BlazeFace.InputSize, 3]));
+                for (var i = 0; i < Outputs.Length; i++)
+                {
+                    values.Add(OrtValue.CreateTensorValueFromMemory(Outputs[i], [1, Outputs[i].Length / model.OutputWidths[i], model.OutputWidths[i]]));
+                }
+
+                _binding = _session.CreateIoBinding();
+                _binding.BindInput(model.Input, values[0]);
+                for (var i = 0; i < Outputs.Length; i++)
+                {
+                    _binding.BindOutput(model.Outputs[i], values[i + 1]);
+                }
+            }
+            catch
+            {
+                values.ForEach(v => v.Dispose());
+                _options.Dispose();
+                throw;
+            }
+
+            _values = [.. values];
+        }
+
+        /// <summary>The model's input, NHWC, filled before each run.</summary>
+        public float[] Input { get; }
+
+        /// <summary>The raw outputs of the last run: scores, boxes of layer 0, then of layer 1.</summary>
+        public float[][] Outputs { get; }
+
+        public void Infer() => _session.RunWithBinding(_options, _binding);
+
+        public void Dispose()
+        {
+            _binding.Dispose();
+            foreach (var value in _values)
+            {
+                value.Dispose();
+            }
+
+            _options.Dispose();
+        }
+    }
+
+    /// <summary>The session, its input's name, and its outputs' names in the order scores, boxes of layer 0, then of layer 1, with their sizes.</summary>
+    private sealed record Model(InferenceSession Session, string Input, string[] Outputs, int[] OutputLengths, int[] OutputWidths)
     {
         public static Model Of(InferenceSession session, string path, PointF[][] anchors)
         {
@@ -275,6 +356,8 @@ public sealed class FaceDetector : IDisposable
             }
 
             var outputs = new List<string>();
+            var lengths = new List<int>();
+            var widths = new List<int>();
             foreach (var layer in anchors)
             {
                 foreach (var width in new[] { 1, BlazeFace.CoordinatesPerAnchor })
@@ -285,10 +368,12 @@ public sealed class FaceDetector : IDisposable
                         .SingleOrDefault()
                         ?? throw Foreign(path, $"it has no single 1×{layer.Length}×{width} output");
                     outputs.Add(name);
+                    lengths.Add(layer.Length * width);
+                    widths.Add(width);
                 }
             }
 
-            return new Model(session, input.Key, [.. outputs]);
+            return new Model(session, input.Key, [.. outputs], [.. lengths], [.. widths]);
         }
 
         private static FaceModelMissingException Foreign(string path, string why) =>
