@@ -79,7 +79,9 @@ internal sealed record ItemLine(
     IReadOnlyList<DecisionLine.ReasonLine> Reasons,
     IReadOnlyList<string>? RedactedSubjects,
     bool? RedactionPending,
-    string DecidedAt)
+    string DecidedAt,
+    DecisionLine.FaceLine? Faces = null,
+    bool? AwaitsFaces = null)
 {
     public static ItemLine From(ItemState item) => new(
         item.Location,
@@ -90,5 +92,7 @@ internal sealed record ItemLine(
         DecisionLine.ReasonLine.From(item.Reasons),
         item.Outcome == Outcome.Redacted ? item.RedactedSubjects : null,
         item.RedactionPending ? true : null,
-        DecisionLine.Timestamp(item.DecidedAt));
+        DecisionLine.Timestamp(item.DecidedAt),
+        DecisionLine.FaceLine.From(item.FaceCheck),
+        item.AwaitsFaces ? true : null);
 }
