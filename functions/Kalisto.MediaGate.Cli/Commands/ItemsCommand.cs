@@ -57,9 +57,9 @@ internal static class ItemsCommand
                 var line = ItemLine.From(item);
                 table.AddRow(
                     Markup.Escape(line.Path),
-                    DemoCommand.OutcomeMarkup(line.State),
+                    Language.StateMarkup(line.State, line.AwaitsFaces is true, language),
                     Markup.Escape(string.Join(", ", line.Channels)),
-                    Markup.Escape(string.Join(Environment.NewLine, line.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language)))));
+                    Markup.Escape(string.Join(Environment.NewLine, line.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language, line.Faces?.Unidentified)))));
             }
 
             console.Ansi.Write(table);

@@ -213,7 +213,7 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
             var fix = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("fix", language)).AddColumns(ReasonTexts.Label("item", language), ReasonTexts.Label("reason", language));
             foreach (var d in toFix.Take(ItemsShown))
             {
-                fix.AddRow(Markup.Escape(d.Path), Markup.Escape(string.Join(Environment.NewLine, d.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language)))));
+                fix.AddRow(Markup.Escape(d.Path), Markup.Escape(string.Join(Environment.NewLine, d.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language, d.Faces?.Unidentified)))));
             }
 
             ansi.Write(fix);
