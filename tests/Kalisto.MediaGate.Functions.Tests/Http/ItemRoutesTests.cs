@@ -417,6 +417,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         var uploads = host.Services.GetRequiredService<MediaStorage>().Uploads;
         await uploads.UploadAsync(path, content);
         await host.Function<ScreenUpload>().RunAsync(uploads.GetBlobClient(path), path, default);
+        await host.DrainImagingAsync(); // an image the tags would publish is decided with its faces
     }
 
     private static async Task ScreenFixtureAsync(FunctionsHost host, string path, string fixture)
@@ -424,6 +425,7 @@ public sealed class ItemRoutesTests(Azurite azurite)
         var uploads = host.Services.GetRequiredService<MediaStorage>().Uploads;
         await uploads.UploadFixtureAsync(path, fixture);
         await host.Function<ScreenUpload>().RunAsync(uploads.GetBlobClient(path), path, default);
+        await host.DrainImagingAsync();
     }
 
     private static async Task<(int Handled, int Failed)> DrainRescreensAsync(FunctionsHost host)
