@@ -368,13 +368,18 @@ public sealed class ItemRoutesTests(Azurite azurite)
 
         var answer = await RescreenAsync(host, key);
 
+        // The tags now allow it, and its faces were never looked at (it was quarantined by its tags): it waits for them.
         Assert.Equal(200, answer.Status);
-        Assert.Equal("approved", answer.Json().GetProperty("state").GetString());
-        Assert.Equal(["newsletter", "parentportal", "schoolguide", "socialmedia", "website"], Strings(answer.Json().GetProperty("channels")));
+        Assert.Equal(("screening", true), (answer.Json().GetProperty("state").GetString(), answer.Json().GetProperty("awaits_faces").GetBoolean()));
+        Assert.False(await storage.Approved.GetBlobClient(Finish).ExistsAsync());
+        Assert.Equal(1, await host.DrainImagingAsync());
+        var after = (await host.Services.GetRequiredService<ItemCatalog>().GetAsync("de-wilg", key, default))!.State;
+        Assert.Equal("approved", after.StateName);
+        Assert.Equal(["newsletter", "parentportal", "schoolguide", "socialmedia", "website"], after.Channels);
         Assert.True(await storage.Approved.GetBlobClient(Finish).ExistsAsync());
         Assert.Equal(200, (await DownloadAsync(host, key, "?channel=website")).Status);
         var trail = await host.Services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", key, default);
-        Assert.Equal(["upload", "rescreen-request"], trail.Select(d => d.Trigger));
+        Assert.Equal(["upload", "faces"], trail.Select(d => d.Trigger));
     }
 
     [Fact]
