@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Text;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Lifecycle;
-using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Tests.Support;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;

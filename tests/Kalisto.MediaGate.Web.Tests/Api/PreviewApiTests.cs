@@ -1,7 +1,6 @@
 using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage;
-using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Previews;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;

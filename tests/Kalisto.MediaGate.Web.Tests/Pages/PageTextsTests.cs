@@ -33,12 +33,12 @@ public sealed partial class PageTextsTests
     [Fact]
     public void An_item_that_waits_for_its_faces_says_so_and_unidentified_faces_are_counted()
     {
-        var frame = new PageFrame(new Access.MediaGateCaller("u", null, []), "de-wilg", CultureInfo.GetCultureInfo("nl"), new HashSet<Access.Permission>(), "/");
+        var frame = new PageFrame(new Kalisto.MediaGate.Access.MediaGateCaller("u", null, []), "de-wilg", CultureInfo.GetCultureInfo("nl"), new HashSet<Kalisto.MediaGate.Access.Permission>(), "/");
 
         Assert.Equal("Wordt nog gecontroleerd op gezichten", frame.State("screening", awaitsFaces: true));
         Assert.Equal("Wordt gecontroleerd", frame.State("screening", awaitsFaces: false));
-        Assert.Equal(" (2 gezicht(en) zonder tag)", frame.FacesNote("unidentified-face", new Api.FaceResource(3, 2)));
-        Assert.Equal(string.Empty, frame.FacesNote("untagged", new Api.FaceResource(3, 2)));
+        Assert.Equal(" (2 gezicht(en) zonder tag)", frame.FacesNote("unidentified-face", new Kalisto.MediaGate.Web.Api.FaceResource(3, 2)));
+        Assert.Equal(string.Empty, frame.FacesNote("untagged", new Kalisto.MediaGate.Web.Api.FaceResource(3, 2)));
         Assert.Equal(string.Empty, frame.FacesNote("unidentified-face", null));
     }
 
