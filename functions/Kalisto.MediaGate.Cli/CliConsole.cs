@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli;
@@ -45,6 +46,12 @@ internal sealed class CliConsole
 
     /// <summary>Configuration over the environment's (<c>MediaGate:*</c>), for tests that run the command line in process.</summary>
     public IReadOnlyDictionary<string, string?>? Settings { get; init; }
+
+    /// <summary>
+    /// Registers services before those of the commands without storage (Core's and Imaging's add theirs only where none is
+    /// registered), for tests that run the command line in process with a scripted port, such as a face detector.
+    /// </summary>
+    public Action<IServiceCollection>? Services { get; init; }
 
     /// <summary>Whether the rich console writes to no terminal (a file, a pipe): then nothing is wrapped and headings are plain lines.</summary>
     public static bool IsUnwrapped(IAnsiConsole ansi) => ansi.Profile.Width >= UnwrappedWidth;

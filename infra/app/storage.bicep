@@ -62,7 +62,8 @@ var tableNames = [
   'uploadgrants'
 ]
 
-// The host creates the matching -poison queues itself.
+// The host creates the matching -poison queues itself. redact is the imaging worker's (RedactImage): the face
+// detection of the images whose tags would publish them, and the redactions.
 var queueNames = [
   'redact'
   'rescreen'

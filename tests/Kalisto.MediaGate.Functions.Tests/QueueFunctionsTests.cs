@@ -22,6 +22,7 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
         await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient("de-wilg/emma.jpg"), "de-wilg/emma.jpg", CancellationToken.None);
         await DeliverRescreensAsync(host, storage);
+        await host.DrainImagingAsync(); // decided with its faces
         Assert.Equal(["de-wilg/emma.jpg"], await storage.Approved.NamesAsync());
 
         await changes.WithdrawAsync("de-wilg", "LL-1001", null, "test", CancellationToken.None);
@@ -40,6 +41,7 @@ public sealed class QueueFunctionsTests(Azurite azurite)
         await host.Services.GetRequiredService<ConsentChanges>().ImportAsync([Records.Valid("de-wilg", "LL-1001", "Emma de Vries", "newsletter", "website")], "test", CancellationToken.None);
         await storage.Uploads.UploadFixtureAsync("de-wilg/emma.jpg", "xmp-dc-subject.jpg");
         await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient("de-wilg/emma.jpg"), "de-wilg/emma.jpg", CancellationToken.None);
+        await host.DrainImagingAsync(); // the decision, made with the faces, asks for the preview
 
         var message = Assert.Single((await storage.PreviewsQueue.ReceiveMessagesAsync(32)).Value);
         await host.Function<MakePreview>().RunAsync(message.MessageText, CancellationToken.None);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage.Tables;
+using Kalisto.MediaGate.Tags;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
@@ -15,7 +17,8 @@ internal sealed record DecisionLine(
     IReadOnlyList<DecisionLine.ReasonLine> Reasons,
     string DecidedAt,
     IReadOnlyList<string>? RedactedSubjects = null,
-    IReadOnlyList<Hint>? Hints = null)
+    IReadOnlyList<Hint>? Hints = null,
+    DecisionLine.FaceLine? Faces = null)
 {
     public static DecisionLine From(string path, ScreeningResult result) => new(
         path,
@@ -26,7 +29,8 @@ internal sealed record DecisionLine(
         ReasonLine.From(result.Decision.Reasons),
         Timestamp(result.Decision.DecidedAt),
         RedactedOrNull(result.Decision.Outcome, result.Decision.RedactedSubjects),
-        result.Decision.Hints.Count == 0 ? null : result.Decision.Hints);
+        result.Decision.Hints.Count == 0 ? null : result.Decision.Hints,
+        FaceLine.From(result.Decision.Faces));
 
     /// <summary>The line for an item screened on storage: the same shape as offline.</summary>
     public static DecisionLine From(ItemState item) => new(
@@ -37,7 +41,8 @@ internal sealed record DecisionLine(
         item.Channels,
         ReasonLine.From(item.Reasons),
         Timestamp(item.DecidedAt),
-        RedactedOrNull(item.Outcome, item.RedactedSubjects));
+        RedactedOrNull(item.Outcome, item.RedactedSubjects),
+        Faces: FaceLine.From(item.FaceCheck));
 
     public static string Timestamp(DateTimeOffset moment) =>
         moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -54,5 +59,16 @@ internal sealed record DecisionLine(
     {
         public static IReadOnlyList<ReasonLine> From(IEnumerable<Reason> reasons) =>
             [.. reasons.Select(r => new ReasonLine(r.Code, r.Subject, r.Tags.Count == 0 ? null : r.Tags))];
+    }
+
+    /// <summary>
+    /// The faces held against the tags (SPEC §11): how many were detected, how many no tag accounts for
+    /// (<c>unidentified-face</c>), and, when any is, the boxes of the faces no tag accounts for (normalised to the
+    /// displayed image, 0..1). Nothing else about a face. Absent when the faces were not looked at.
+    /// </summary>
+    internal sealed record FaceLine(int Detected, int Unidentified, IReadOnlyList<FaceRegion>? Boxes = null)
+    {
+        public static FaceLine? From(FaceCheck? check) =>
+            check is null ? null : new(check.Detected, check.Unidentified, check.Unaccounted.Count == 0 ? null : check.Unaccounted);
     }
 }

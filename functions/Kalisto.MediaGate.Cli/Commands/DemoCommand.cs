@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kalisto.MediaGate.Cli.Demo;
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Imaging.Faces;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Cli.Commands;
@@ -70,8 +71,19 @@ internal static class DemoCommand
         Directory.CreateDirectory(screened);
         var date = DemoUploadSet.ScreeningDate;
         console.Ansi.MarkupLine($"Screening the demo uploads of two schools as on [bold]{date:yyyy-MM-dd}[/]…");
-        var decisions = await new OfflineScreening(register, services, console)
-            .RunAsync(uploads, screened, ScreenCommand.Moment(date, options), json: false, ct);
+        IReadOnlyList<DecisionLine> decisions;
+        try
+        {
+            decisions = await new OfflineScreening(register, services, console)
+                .RunAsync(uploads, screened, ScreenCommand.Moment(date, options), json: false, ct);
+        }
+        catch (FaceModelMissingException e)
+        {
+            // As screen: without the detector no image is decided, and what this run copied is not a result.
+            Directory.Delete(screened, recursive: true);
+            console.Error.WriteLine($"mediagate demo: faces cannot be detected, so no image is approved: {e.Message}");
+            return StorageCommand.StorageError;
+        }
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("item", "outcome", "channels", "reasons");
         foreach (var d in decisions)
@@ -94,6 +106,7 @@ internal static class DemoCommand
     {
         "approved" => "[green]approved[/]",
         "redacted" => "[blue]redacted[/]",
+        "screening" => "[grey]screening[/]",
         _ => "[yellow]quarantined[/]",
     };
 }

@@ -57,9 +57,9 @@ internal static class ItemsCommand
                 var line = ItemLine.From(item);
                 table.AddRow(
                     Markup.Escape(line.Path),
-                    DemoCommand.OutcomeMarkup(line.State),
+                    Language.StateMarkup(line.State, line.AwaitsFaces is true, language),
                     Markup.Escape(string.Join(", ", line.Channels)),
-                    Markup.Escape(string.Join(Environment.NewLine, line.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language)))));
+                    Markup.Escape(string.Join(Environment.NewLine, line.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language, line.Faces?.Unidentified)))));
             }
 
             console.Ansi.Write(table);
@@ -79,7 +79,9 @@ internal sealed record ItemLine(
     IReadOnlyList<DecisionLine.ReasonLine> Reasons,
     IReadOnlyList<string>? RedactedSubjects,
     bool? RedactionPending,
-    string DecidedAt)
+    string DecidedAt,
+    DecisionLine.FaceLine? Faces = null,
+    bool? AwaitsFaces = null)
 {
     public static ItemLine From(ItemState item) => new(
         item.Location,
@@ -90,5 +92,7 @@ internal sealed record ItemLine(
         DecisionLine.ReasonLine.From(item.Reasons),
         item.Outcome == Outcome.Redacted ? item.RedactedSubjects : null,
         item.RedactionPending ? true : null,
-        DecisionLine.Timestamp(item.DecidedAt));
+        DecisionLine.Timestamp(item.DecidedAt),
+        DecisionLine.FaceLine.From(item.FaceCheck),
+        item.AwaitsFaces ? true : null);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Tags;
@@ -10,7 +11,9 @@ namespace Kalisto.MediaGate.Cli.Commands;
 
 /// <summary>
 /// Screens a folder against a register into an output folder: <c>approved/</c>, <c>quarantine/</c>
-/// and <c>decisions.jsonl</c>. The input is only read.
+/// and <c>decisions.jsonl</c>. The input is only read. An image the tags would publish is decided with its faces
+/// (SPEC §11): the face detector looks at it in this process, as the imaging worker does on storage, and faces no
+/// tag accounts for are pixelated in the redacted copy, or quarantine it (<c>unidentified-face</c>).
 /// </summary>
 internal sealed class OfflineScreening(IConsentRegister register, OfflineServices services, CliConsole console)
 {
@@ -20,6 +23,8 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
     // The register does not change during a run: one search per school.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IdentifierSearch>>> _searches = new(StringComparer.Ordinal);
     private readonly IImageRedactor _redactor = services.Get<IImageRedactor>();
+    private readonly IFaceDetector _faces = services.Get<IFaceDetector>();
+    private readonly DecisionRules _rules = services.Get<DecisionRules>();
 
     public const string DecisionsFile = "decisions.jsonl";
 
@@ -27,6 +32,9 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
     public SkippedFiles Skipped { get; private set; } = new();
 
     /// <exception cref="ScreeningStoppedException">Cancelled; the output is then incomplete.</exception>
+    /// <exception cref="Imaging.Faces.FaceModelMissingException">
+    /// The face detector cannot run (its model is missing): never "no faces"; the output is then incomplete.
+    /// </exception>
     public async Task<IReadOnlyList<DecisionLine>> RunAsync(string input, string output, DateTimeOffset now, bool json, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(input);
@@ -34,7 +42,7 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
         var files = listing.Files;
         Skipped = listing.Skipped;
         // The safety net looks for the register's own subject-ID pattern (the configured one).
-        var screener = new ItemScreener(services.Get<ITagReader>(), register, services.Get<DecisionRules>(), _redactor);
+        var screener = new ItemScreener(services.Get<ITagReader>(), register, _rules, _redactor);
         var sorted = await ScreeningRun.RunAsync(files, Environment.ProcessorCount, json, "Screening", console, async (file, ct) =>
         {
             var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
@@ -44,6 +52,8 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
                 result = await screener.ScreenAsync(relative, stream, now, ct);
             }
 
+            result = await WithFacesAsync(file, result, now, ct);
+
             var decision = await PublishAsync(file, Path.Combine(output, "approved", relative), Path.Combine(output, "quarantine", relative), result, ct);
             return DecisionLine.From(relative, result with { Decision = decision });
         }, cancellationToken);
@@ -51,6 +61,35 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
         // Every item is decided and copied: the record of it is written whole, also after a late Ctrl+C.
         await File.WriteAllLinesAsync(Path.Combine(output, DecisionsFile), sorted.Select(CliJson.Line), CancellationToken.None);
         return sorted;
+    }
+
+    /// <summary>
+    /// Decides an image that the tags would publish again with the faces the detector finds in it (SPEC §11), as
+    /// <c>FaceScanning</c> does on storage; anything else (quarantined by its tags, a video, audio) stays as it was
+    /// decided, and is not looked at. The register does not change during a run, so the second decision differs from
+    /// the first only by the faces.
+    /// </summary>
+    private async Task<ScreeningResult> WithFacesAsync(string file, ScreeningResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        if (result.Path.Problem is not null || result.Decision.Outcome == Outcome.Quarantined || !_faces.CanDetect(result.Tags.Format))
+        {
+            return result;
+        }
+
+        var records = await register.GetSchoolAsync(result.Path.School, ct);
+        var redactable = _redactor.CanRedact(result.Tags.Format);
+        if (!_rules.Decide(result.Tags, records, now, redactable, faces: null, detectable: true).AwaitsFaces)
+        {
+            return result;
+        }
+
+        FaceScan scan;
+        await using (var pixels = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous))
+        {
+            scan = await _faces.DetectAsync(pixels, result.Tags.Format, ct);
+        }
+
+        return result with { Decision = _rules.Decide(result.Tags, records, now, redactable, scan, detectable: true) };
     }
 
     /// <summary>
@@ -174,7 +213,7 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
             var fix = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("fix", language)).AddColumns(ReasonTexts.Label("item", language), ReasonTexts.Label("reason", language));
             foreach (var d in toFix.Take(ItemsShown))
             {
-                fix.AddRow(Markup.Escape(d.Path), Markup.Escape(string.Join(Environment.NewLine, d.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language)))));
+                fix.AddRow(Markup.Escape(d.Path), Markup.Escape(string.Join(Environment.NewLine, d.Reasons.Select(r => Language.Describe(r.Code, r.Subject, r.Tags, language, d.Faces?.Unidentified)))));
             }
 
             ansi.Write(fix);

@@ -1,5 +1,6 @@
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Imaging;
+using Kalisto.MediaGate.Imaging.Faces;
 using Kalisto.MediaGate.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,13 @@ internal sealed class OfflineServices : IDisposable
         where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>The services, or null (with the reason printed) when the configuration is not valid.</summary>
-    public static OfflineServices? Create(CliConsole console, string name)
+    /// <param name="console">Where the reason of an invalid configuration is printed, and whose settings are added to the environment's.</param>
+    /// <param name="name">The command's name, for its messages.</param>
+    /// <param name="configure">
+    /// Registers services before Core's and Imaging's (which add theirs only where none is registered): for tests, a
+    /// scripted face detector.
+    /// </param>
+    public static OfflineServices? Create(CliConsole console, string name, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
@@ -34,6 +41,7 @@ internal sealed class OfflineServices : IDisposable
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        (configure ?? console.Services)?.Invoke(services);
         services.AddMediaGateCore().AddMediaGateImaging();
         var provider = services.BuildServiceProvider();
         try
@@ -42,6 +50,8 @@ internal sealed class OfflineServices : IDisposable
             _ = provider.GetRequiredService<IOptions<ConsentOptions>>().Value;
             _ = provider.GetRequiredService<IOptions<TagReaderOptions>>().Value;
             _ = provider.GetRequiredService<IOptions<ImagingOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<FaceDetectionOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<Faces.FaceOptions>>().Value;
         }
         catch (OptionsValidationException e)
         {

@@ -109,7 +109,7 @@ internal static class RescreenCommand
             }
         });
 
-        // Items that became redacted: publish their derivatives, as RedactImage does in Azure.
+        // Items that wait for their faces, or became redacted: look for the faces, publish the derivatives, as RedactImage does in Azure.
         var redaction = session.Get<RedactionPublishing>();
         var (_, redactionsFailed) = await QueueDrain.RunAsync(
             storage.RedactQueue,
@@ -120,9 +120,16 @@ internal static class RescreenCommand
             },
             Environment.ProcessorCount,
             ct,
-            (message, e) => console.Error.WriteLine($"mediagate {name}: the redaction of {RedactionPublishing.Parse(message).Location} failed ({Why(e)}); it stays queued."));
+            (message, e) => console.Error.WriteLine($"mediagate {name}: {ImagingStep(message)} failed ({Why(e)}); it stays queued."));
         await PreviewDrain.RunAsync(session, name, console, ct);
         return new RescreenRun(subjects, moved, failed + redactionsFailed);
+    }
+
+    /// <summary>What a message of the imaging worker's <c>redact</c> queue asks for, and of which item: a face detection or a redaction.</summary>
+    internal static string ImagingStep(string message)
+    {
+        var request = RedactionPublishing.Parse(message);
+        return $"the {(request.Faces ? "face detection" : "redaction")} of {request.Location}";
     }
 
     /// <summary>The storage's answer (status and error code), or what went wrong otherwise; never a stack trace.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Kalisto.MediaGate.Consent;
+using Kalisto.MediaGate.Imaging.Faces;
 
 namespace Kalisto.MediaGate.Cli.Commands;
 
@@ -164,6 +165,14 @@ internal static class ScreenCommand
         {
             RemoveOutput(output, created);
             return Usage(console, $"{InputFiles.Describe(e)}; the output folder was emptied again");
+        }
+        catch (FaceModelMissingException e)
+        {
+            // An image cannot be decided without its faces (SPEC §11), and "no detector" is never "no faces":
+            // nothing of this run is published. Its message names the model's path and the fix.
+            RemoveOutput(output, created);
+            console.Error.WriteLine($"mediagate screen: faces cannot be detected, so no image is approved: {e.Message} The output folder was emptied again.");
+            return StorageCommand.StorageError;
         }
 
         if (screening.Skipped.Describe("not screened, not copied") is { } skipped && json)

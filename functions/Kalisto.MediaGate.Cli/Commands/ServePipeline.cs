@@ -7,7 +7,8 @@ namespace Kalisto.MediaGate.Cli.Commands;
 /// <summary>
 /// What the Functions app does by itself, for <c>mediagate serve</c>: one pass every <see cref="Interval"/> screens every
 /// upload waiting in <c>uploads</c> (what <c>ScreenUpload</c> and <c>screen --storage</c> do), then processes the
-/// re-screens, the redactions and the previews until their queues are empty, and the re-screens owed in the consent
+/// re-screens, the face detections and redactions (the imaging worker's <c>redact</c> queue) and the previews until their
+/// queues are empty, and the re-screens owed in the consent
 /// outbox without a message (what <c>RescreenItems</c>, <c>RedactImage</c>, <c>MakePreview</c>, the outbox sweep and
 /// <c>rescreen --storage</c> do, by the same <see cref="RescreenCommand.ProcessAsync"/>). So a teacher's upload through
 /// the web app is decided, and a withdrawal takes its items out of <c>approved</c>, within seconds.
@@ -73,7 +74,7 @@ internal sealed class ServePipeline(StorageSession session, CliConsole console) 
             }
         });
 
-        // The re-screens (queued, or owed without a message), then the redactions and previews the decisions asked for.
+        // The re-screens (queued, or owed without a message), then the face detections, redactions and previews the decisions asked for.
         await RescreenCommand.ProcessAsync(session, school: null, Name, console, ct);
     }
 

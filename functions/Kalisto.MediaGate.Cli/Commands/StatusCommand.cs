@@ -87,6 +87,11 @@ internal static class StatusCommand
         }
 
         ansi.Write(queues);
+        if (status.Queues.Count > 0)
+        {
+            ansi.MarkupLine($"[grey]{Markup.Escape(status.Queues[0].Name)}: the imaging worker's queue, face detection of the images whose tags would publish them (they stay in screening until it ran), then redactions; a -poison queue holds messages that failed five times.[/]");
+        }
+
         ansi.MarkupLine(status.Uploads.Waiting == 0
             ? "Uploads waiting: 0."
             : $"Uploads waiting: {Count(status.Uploads.Waiting)} (oldest {status.Uploads.Oldest}); [grey]mediagate screen --storage ...[/] screens them.");

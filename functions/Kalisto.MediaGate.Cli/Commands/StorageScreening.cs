@@ -1,3 +1,4 @@
+using Kalisto.MediaGate.Imaging.Faces;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Pipeline;
 using Spectre.Console;
@@ -7,7 +8,8 @@ namespace Kalisto.MediaGate.Cli.Commands;
 /// <summary>
 /// <c>mediagate screen --storage CONN</c>: screens everything now in <c>uploads</c> through the very
 /// pipeline the <c>ScreenUpload</c> function runs, then exits. Output as offline: a summary, or one
-/// JSON decision per line.
+/// JSON decision per line. An image its tags would publish is looked at for faces right after it is screened (what
+/// <c>RedactImage</c> does from the <c>redact</c> queue in Azure), so its line says how it was decided with them.
 /// </summary>
 internal static class StorageScreening
 {
@@ -18,12 +20,33 @@ internal static class StorageScreening
     {
         var storage = session.Get<MediaStorage>();
         var screening = session.Get<UploadScreening>();
+        var redaction = session.Get<RedactionPublishing>();
         var names = await WaitingAsync(storage, ct);
         List<DecisionLine> results;
         try
         {
             results = await ScreeningRun.RunAsync(names, Concurrency, json, "Screening uploads", console, async (name, token) =>
-                await screening.ScreenAsync(name, token) is { } item ? DecisionLine.From(item) : null, ct);
+            {
+                if (await screening.ScreenAsync(name, token) is not { } item)
+                {
+                    return null;
+                }
+
+                if (item.AwaitsFaces)
+                {
+                    try
+                    {
+                        // The message queued for it stays: handled again below, it finds the faces known.
+                        item = await redaction.PublishAsync(RedactionRequest.FacesOf(item), token) ?? item;
+                    }
+                    catch (FaceModelMissingException)
+                    {
+                        // The item stays in screening, nothing of it published; the queue below tells why.
+                    }
+                }
+
+                return DecisionLine.From(item);
+            }, ct);
         }
         catch (ScreeningStoppedException stopped)
         {
@@ -31,12 +54,20 @@ internal static class StorageScreening
             return StorageCommand.Stopped(console, "screen", $"after {stopped.Done} of {stopped.Total} uploads; each item is screened or still in uploads, nothing is half-written; run the same command again to continue");
         }
 
-        // What RedactImage does in Azure: publish the redacted derivatives asked for above.
-        var redaction = session.Get<RedactionPublishing>();
-        var (_, failed) = await QueueDrain.RunAsync(storage.RedactQueue, (message, token) => redaction.PublishAsync(RedactionPublishing.Parse(message), token), Environment.ProcessorCount, ct);
+        // What RedactImage does in Azure: the face detections and redactions asked for above.
+        var (_, failed) = await QueueDrain.RunAsync(
+            storage.RedactQueue,
+            async (message, token) =>
+            {
+                await redaction.PublishAsync(RedactionPublishing.Parse(message), token);
+                return QueueDrain.Handling.Handled;
+            },
+            Environment.ProcessorCount,
+            ct,
+            (message, e) => console.Error.WriteLine($"mediagate screen: {RescreenCommand.ImagingStep(message)} failed ({RescreenCommand.Why(e)}); it stays queued."));
         if (failed > 0)
         {
-            console.Error.WriteLine($"mediagate screen: {failed} redaction(s) failed and stay queued; run screen again to retry them.");
+            console.Error.WriteLine($"mediagate screen: {failed} face detection(s) or redaction(s) failed and stay queued, their items unpublished; run screen again to retry them.");
         }
 
         // What MakePreview does in Azure: the previews of the decisions above (and of the redactions published).

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kalisto.MediaGate.Consent;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Screening;
 using Kalisto.MediaGate.Storage.Tables;
 
@@ -159,7 +160,9 @@ public sealed record ItemResource(
     IReadOnlyList<string> Subjects,
     IReadOnlyList<string>? RedactedSubjects,
     bool? RedactionPending,
-    string DecidedAt)
+    string DecidedAt,
+    FaceResource? Faces = null,
+    bool? AwaitsFaces = null)
 {
     public static ItemResource From(ItemState item)
     {
@@ -173,8 +176,19 @@ public sealed record ItemResource(
             item.Subjects,
             item.Outcome == Outcome.Redacted ? item.RedactedSubjects : null,
             item.RedactionPending ? true : null,
-            ApiJson.Moment(item.DecidedAt));
+            ApiJson.Moment(item.DecidedAt),
+            FaceResource.From(item.FaceCheck),
+            item.AwaitsFaces ? true : null);
     }
+}
+
+/// <summary>
+/// The faces held against an item's tags (SPEC §11): how many were detected, and how many of them no tag accounts for
+/// (<c>unidentified-face</c>). Counts only; absent when the faces were not looked at.
+/// </summary>
+public sealed record FaceResource(int Detected, int Unidentified)
+{
+    public static FaceResource? From(FaceCheck? check) => check is null ? null : new(check.Detected, check.Unidentified);
 }
 
 /// <summary>One page of items; <see cref="Next"/> (absent on the last page) is the <c>continuation</c> of the next.</summary>
@@ -205,7 +219,8 @@ public sealed record DecisionResource(
     IReadOnlyList<string> Subjects,
     IReadOnlyList<string>? RedactedSubjects,
     IReadOnlyDictionary<string, long> ConsentVersions,
-    string DecidedAt)
+    string DecidedAt,
+    FaceResource? Faces = null)
 {
     public static DecisionResource From(DecisionRecord record)
     {
@@ -219,7 +234,8 @@ public sealed record DecisionResource(
             decision.Subjects,
             decision.Outcome == Decisions.Outcome.Redacted ? decision.RedactedSubjects : null,
             new SortedDictionary<string, long>(decision.ConsentVersions.ToDictionary(), StringComparer.Ordinal),
-            ApiJson.Moment(decision.DecidedAt));
+            ApiJson.Moment(decision.DecidedAt),
+            FaceResource.From(decision.Faces));
     }
 }
 

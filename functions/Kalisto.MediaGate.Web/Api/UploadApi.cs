@@ -151,7 +151,9 @@ public sealed record MyUploadResource(
     string? ItemKey,
     IReadOnlyList<string>? Channels,
     IReadOnlyList<ReasonResource>? Reasons,
-    string? DecidedAt)
+    string? DecidedAt,
+    FaceResource? Faces = null,
+    bool? AwaitsFaces = null)
 {
     public static MyUploadResource From(UploadOutcome upload)
     {
@@ -167,6 +169,8 @@ public sealed record MyUploadResource(
             item?.Key,
             decided ? item!.Channels : null,
             decided ? ReasonResource.From(item!.Reasons) : null,
-            decided ? ApiJson.Moment(item!.DecidedAt) : null);
+            decided ? ApiJson.Moment(item!.DecidedAt) : null,
+            decided ? FaceResource.From(item!.FaceCheck) : null,
+            item is { AwaitsFaces: true } ? true : null);
     }
 }

@@ -18,6 +18,13 @@ public sealed record PageFrame(MediaGateCaller Caller, string School, CultureInf
     /// <summary>What a reason or hint code means and what to do about it, in the page's language.</summary>
     public string Explain(string code) => ReasonTexts.Explanation(code, Language);
 
+    /// <summary>An item's state in plain words: one in <c>screening</c> that waits for its faces (SPEC §11) says so.</summary>
+    public string State(string state, bool awaitsFaces) => T(awaitsFaces && state == "screening" ? "state.screening.faces" : "state." + state);
+
+    /// <summary>After the explanation of <c>unidentified-face</c>: how many faces no tag accounts for; empty otherwise.</summary>
+    public string FacesNote(string code, Api.FaceResource? faces) =>
+        code == ReasonCode.UnidentifiedFace && faces is { Unidentified: > 0 } f ? $" ({T("faces.unidentified", f.Unidentified)})" : string.Empty;
+
     /// <summary>The language's short name (<c>nl</c>, <c>en</c>), for <c>lang</c> attributes.</summary>
     public string LanguageName => Language.TwoLetterISOLanguageName;
 

@@ -23,7 +23,14 @@ public sealed class CorpusScreeningTests
             string[] Codes(JsonElement d) => [.. d.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()!)];
             string[] Channels(JsonElement d) => [.. d.GetProperty("channels").EnumerateArray().Select(c => c.GetString()!)];
 
-            Assert.Equal("approved", D("metadata-extractor-dotnet issue 51.jpg").GetProperty("outcome").GetString());
+            // LL-0001's consent allows every channel, and the photo shows a face its tags do not account for (SPEC §11):
+            // published redacted, that face pixelated.
+            var issue51 = D("metadata-extractor-dotnet issue 51.jpg");
+            Assert.Equal("redacted", issue51.GetProperty("outcome").GetString());
+            Assert.Equal(["unidentified-face"], Codes(issue51));
+            Assert.True(issue51.GetProperty("faces").GetProperty("unidentified").GetInt32() >= 1);
+            Assert.True(issue51.GetProperty("faces").GetProperty("boxes").GetArrayLength() >= 1);
+            Assert.True(File.Exists(Path.Combine(output, "approved", "voorbeeld", "people", "metadata-extractor-dotnet issue 51.jpg")));
             Assert.Equal(["newsletter", "parentportal", "schoolguide", "socialmedia", "website"], Channels(D("metadata-extractor-dotnet issue 51.jpg")));
             Assert.Equal(["LL-0001"], D("metadata-extractor-dotnet issue 51.jpg").GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
             Assert.Equal("approved", D("Issue 356 (dotnet).png").GetProperty("outcome").GetString());

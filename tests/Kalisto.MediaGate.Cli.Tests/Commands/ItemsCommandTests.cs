@@ -32,6 +32,25 @@ public sealed class ItemsCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_json_of_an_image_decided_with_its_faces_carries_the_face_check_and_a_video_none()
+    {
+        DemoAccount.Seed(_storage, _folder);
+
+        var lines = DemoAccount.Run("items", "--storage", _storage, "--json", "--path", "de-wilg/musical/").Out
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .ToDictionary(l => l.GetProperty("path").GetString()!);
+        var approved = DemoAccount.Run("items", "--storage", _storage, "--json", "--state", "approved").Out
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+
+        Assert.False(lines["de-wilg/musical/uitvoering.mp4"].TryGetProperty("faces", out _)); // videos are decided by their tags
+        var image = approved.First(l => l.GetProperty("path").GetString()!.EndsWith(".jpg", StringComparison.Ordinal));
+        var faces = image.GetProperty("faces");
+        Assert.Equal(0, faces.GetProperty("unidentified").GetInt32());
+        Assert.True(faces.GetProperty("detected").GetInt32() >= 0);
+        Assert.All(approved, l => Assert.False(l.TryGetProperty("awaitsFaces", out _)));
+    }
+
+    [Fact]
     public void A_bad_state_is_a_usage_error_that_lists_the_states()
     {
         var run = CommandLineRun.Of("items", "--storage", _storage, "--state", "published");

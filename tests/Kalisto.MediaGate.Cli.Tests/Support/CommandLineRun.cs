@@ -1,4 +1,5 @@
 using Kalisto.MediaGate.Cli;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Kalisto.MediaGate.Tests.Support;
@@ -14,7 +15,14 @@ internal sealed record CommandLineRun(int ExitCode, string Out, string Error, st
     /// <summary>Runs with <paramref name="settings"/> over the environment's configuration, as <c>MediaGate__…</c> variables would set them.</summary>
     public static CommandLineRun WithSettings(IReadOnlyDictionary<string, string?> settings, params string[] args) => Run(CancellationToken.None, null, settings, args);
 
-    private static CommandLineRun Run(CancellationToken cancellation, Action? itemDone, IReadOnlyDictionary<string, string?>? settings, string[] args)
+    /// <summary>
+    /// Runs with <paramref name="services"/> registered before the offline commands' own (which add theirs only where none
+    /// is), such as a scripted face detector, and <paramref name="settings"/> over the environment's configuration.
+    /// </summary>
+    public static CommandLineRun WithServices(Action<IServiceCollection> services, IReadOnlyDictionary<string, string?>? settings, params string[] args) =>
+        Run(CancellationToken.None, null, settings, args, services);
+
+    private static CommandLineRun Run(CancellationToken cancellation, Action? itemDone, IReadOnlyDictionary<string, string?>? settings, string[] args, Action<IServiceCollection>? services = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -27,7 +35,7 @@ internal sealed record CommandLineRun(int ExitCode, string Out, string Error, st
             Out = new AnsiConsoleOutput(console),
         });
         ansi.Profile.Width = 200;
-        var exit = MediaGateCommandLine.RunAsync(args, new CliConsole(ansi, output, error) { ItemDone = itemDone, Settings = settings }, cancellation).GetAwaiter().GetResult();
+        var exit = MediaGateCommandLine.RunAsync(args, new CliConsole(ansi, output, error) { ItemDone = itemDone, Settings = settings, Services = services }, cancellation).GetAwaiter().GetResult();
         return new CommandLineRun(exit, output.ToString(), error.ToString(), console.ToString());
     }
 

@@ -92,7 +92,9 @@ public sealed class ItemsApiTests(Azurite azurite)
         var decisions = audit.GetProperty("decisions").EnumerateArray().ToList();
         Assert.Equal(2, decisions.Count);
         var (upload, after) = (decisions[0], decisions[1]);
-        Assert.Equal(("upload", "approved", "2026-11-26T23:30:00Z"), (upload.GetProperty("trigger").GetString(), upload.GetProperty("outcome").GetString(), upload.GetProperty("decided_at").GetString()));
+        // The first decision is made with the faces (the upload's screening waited for them, and recorded none).
+        Assert.Equal(("faces", "approved", "2026-11-26T23:30:00Z"), (upload.GetProperty("trigger").GetString(), upload.GetProperty("outcome").GetString(), upload.GetProperty("decided_at").GetString()));
+        Assert.Equal((0, 0), (upload.GetProperty("faces").GetProperty("detected").GetInt32(), upload.GetProperty("faces").GetProperty("unidentified").GetInt32()));
         Assert.Equal(1, upload.GetProperty("consent_versions").GetProperty("LL-1002").GetInt64());
         Assert.Equal(5, upload.GetProperty("channels").GetArrayLength());
         Assert.Equal(("rescreen", "quarantined", "2026-11-27T11:30:00Z"), (after.GetProperty("trigger").GetString(), after.GetProperty("outcome").GetString(), after.GetProperty("decided_at").GetString()));
@@ -133,8 +135,9 @@ public sealed class ItemsApiTests(Azurite azurite)
         Assert.Equal(string.Join(',', Storage.Lifecycle.AuditExport.Header), lines[0]);
         Assert.Equal(3, lines.Count - 1);
         Assert.All(lines.Skip(1), l => Assert.StartsWith("2026-11-26T23:30:00Z,de-wilg,", l, StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains(Finish, StringComparison.Ordinal) && l.Contains(",upload,approved,LL-1002,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains(Relay, StringComparison.Ordinal) && l.Contains("consent-withdrawn:LL-1001", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(Finish, StringComparison.Ordinal) && l.Contains(",faces,approved,LL-1002,", StringComparison.Ordinal) && l.EndsWith(",0", StringComparison.Ordinal)); // no face unidentified
+        Assert.Contains(lines, l => l.Contains(Relay, StringComparison.Ordinal) && l.Contains("consent-withdrawn:LL-1001", StringComparison.Ordinal) && l.EndsWith(',')); // faces not looked at
+        Assert.Contains(lines, l => l.Contains(Untagged, StringComparison.Ordinal) && l.EndsWith(','));
         Assert.DoesNotContain(lines, l => l.Contains("het-anker", StringComparison.Ordinal));
         Assert.All(Names, name => Assert.DoesNotContain(name, day.Body, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(200, dayBefore.Status);
@@ -151,14 +154,15 @@ public sealed class ItemsApiTests(Azurite azurite)
         var storage = host.Services.GetRequiredService<MediaStorage>();
         await storage.Uploads.UploadAsync(path, MediaBuilder.Jpeg(MediaBuilder.Xmp(MediaBuilder.DcSubject("-1001"))));
         await host.Function<ScreenUpload>().RunAsync(storage.Uploads.GetBlobClient(path), path, default);
+        await host.DrainImagingAsync();
 
         var answer = await host.AnswerAsync(host.Function<HttpApi>().ExportAudit(host.Query("?from=2026-11-27&to=2026-11-27"), "de-wilg", default));
 
         Assert.Equal((200, "text/csv; charset=utf-8"), (answer.Status, answer.ContentType));
         var row = Assert.Single(Lines(answer.Body).Skip(1));
-        Assert.StartsWith($"2026-11-26T23:30:00Z,de-wilg,{path},upload,", row, StringComparison.Ordinal); // begins with its school: text as it is
+        Assert.StartsWith($"2026-11-26T23:30:00Z,de-wilg,{path},faces,", row, StringComparison.Ordinal); // begins with its school: text as it is
         Assert.Contains(",\"'-1001\",", row, StringComparison.Ordinal); // subjects
-        Assert.EndsWith(",\"'-1001@1\"", row, StringComparison.Ordinal); // consent_versions
+        Assert.EndsWith(",\"'-1001@1\",0", row, StringComparison.Ordinal); // consent_versions, unidentified_faces
         Assert.DoesNotContain("Emma", answer.Body, StringComparison.Ordinal);
     }
 
@@ -188,6 +192,8 @@ public sealed class ItemsApiTests(Azurite azurite)
             await screen.RunAsync(storage.Uploads.GetBlobClient(name), name, default);
         }
 
+        // The images the tags would publish wait for their faces: RedactImage looks, and decides them.
+        await host.DrainImagingAsync();
         return host;
     }
 

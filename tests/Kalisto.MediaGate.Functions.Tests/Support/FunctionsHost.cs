@@ -24,7 +24,11 @@ internal sealed class FunctionsHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<FunctionsHost> StartAsync(Azurite azurite, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    /// <param name="azurite">The storage.</param>
+    /// <param name="settings">Configuration over the test's.</param>
+    /// <param name="clock">The time, when not the system's.</param>
+    /// <param name="services">Registers services before the app's (which add theirs only where none is), such as a scripted face detector.</param>
+    public static async Task<FunctionsHost> StartAsync(Azurite azurite, IDictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
         var names = Azurite.NewNames();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -59,6 +63,7 @@ internal sealed class FunctionsHost : IAsyncDisposable
             builder.Services.AddSingleton(clock);
         }
 
+        services?.Invoke(builder.Services);
         builder.Services.AddMediaGateCore().AddMediaGateImaging().AddMediaGateStorage().AddMediaGateWeb();
         var host = builder.Build();
         try
@@ -73,6 +78,29 @@ internal sealed class FunctionsHost : IAsyncDisposable
         }
 
         return new FunctionsHost(host, names);
+    }
+
+    /// <summary>
+    /// What the host does with the imaging worker's <c>redact</c> queue: each message to <c>RedactImage</c>, until the queue
+    /// is empty (the face detection an image its tags would publish waits for, then the redaction it may ask for).
+    /// </summary>
+    /// <returns>How many messages were handled.</returns>
+    public async Task<int> DrainImagingAsync()
+    {
+        var queue = _host.Services.GetRequiredService<MediaStorage>().RedactQueue;
+        var function = Function<Kalisto.MediaGate.Functions.RedactImage>();
+        var handled = 0;
+        while ((await queue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                await function.RunAsync(message.MessageText, CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+            }
+        }
+
+        return handled;
     }
 
     /// <summary>A function class, activated with its dependencies as the worker does.</summary>

@@ -35,7 +35,7 @@ public sealed class AuditExportTests(Azurite azurite)
         // The path begins with its school, so a spreadsheet reads it as text: it is written as it is.
         Assert.Contains($",de-wilg,{Path},upload,", row, StringComparison.Ordinal);
         Assert.Contains(",\"'-1001\",", row, StringComparison.Ordinal); // subjects
-        Assert.EndsWith(",\"'-1001@1\"", row, StringComparison.Ordinal); // consent_versions
+        Assert.EndsWith(",\"'-1001@1\",0", row, StringComparison.Ordinal); // consent_versions, unidentified_faces (none)
         using var csv = new CsvReader(new StringReader(text.ToString()), new CsvConfiguration(CultureInfo.InvariantCulture));
         Assert.True(csv.Read() && csv.ReadHeader() && csv.Read());
         Assert.All(csv.Parser.Record!, cell => Assert.False(cell.Length > 0 && CsvCells.FormulaCharacters.Contains(cell[0]), cell));

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Text;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage.Lifecycle;
-using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Tests.Support;
 using Kalisto.MediaGate.Web.Api;
 using Microsoft.AspNetCore.Http;
@@ -27,12 +26,11 @@ public sealed class ItemsZipTests(Azurite azurite)
         var storage = await azurite.NewStorageAsync(fault);
         await using var services = Pipelines.Create(storage);
         await Pipelines.ImportPeopleAsync(services);
-        var screening = services.GetRequiredService<UploadScreening>();
         var items = new List<string>();
         foreach (var name in new[] { "a.jpg", "b.jpg" })
         {
             await storage.Uploads.GetBlobClient($"de-wilg/sportdag/{name}").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001", 160, 120)));
-            var item = await screening.ScreenAsync($"de-wilg/sportdag/{name}", CancellationToken.None);
+            var item = await Pipelines.ScreenAsync(services, storage, $"de-wilg/sportdag/{name}");
             Assert.Equal(Outcome.Approved, item!.Outcome);
             items.Add(item.ItemId);
         }

@@ -1,7 +1,6 @@
 using Kalisto.MediaGate.Access;
 using Kalisto.MediaGate.Decisions;
 using Kalisto.MediaGate.Storage;
-using Kalisto.MediaGate.Storage.Pipeline;
 using Kalisto.MediaGate.Storage.Previews;
 using Kalisto.MediaGate.Storage.Tables;
 using Kalisto.MediaGate.Tests.Support;
@@ -107,7 +106,7 @@ public sealed class PreviewApiTests(Azurite azurite)
     {
         await using var school = await SchoolAsync();
         await school.Storage.Uploads.GetBlobClient("de-wilg/nog-niet.jpg").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001")));
-        var waiting = await school.Services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/nog-niet.jpg", CancellationToken.None);
+        var waiting = await Pipelines.ScreenAsync(school.Services, school.Storage, "de-wilg/nog-niet.jpg");
         Assert.Equal(Outcome.Approved, waiting!.Outcome); // its preview is asked for, not made yet
 
         var unknown = await school.Api.GetPreviewAsync("de-wilg", "0123456789abcdef0123456789abcdef", Communications, Nobody, CancellationToken.None);
@@ -143,9 +142,9 @@ public sealed class PreviewApiTests(Azurite azurite)
         await Pipelines.ImportPeopleAsync(services);
         await storage.Uploads.GetBlobClient("de-wilg/emma.jpg").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001")));
         await storage.Uploads.GetBlobClient("de-wilg/onbekend.jpg").UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-9999")));
-        var screening = services.GetRequiredService<UploadScreening>();
-        var approved = await screening.ScreenAsync("de-wilg/emma.jpg", CancellationToken.None);
-        var quarantined = await screening.ScreenAsync("de-wilg/onbekend.jpg", CancellationToken.None);
+        // Screened, and the tagged photo decided with its faces by the imaging worker.
+        var approved = await Pipelines.ScreenAsync(services, storage, "de-wilg/emma.jpg");
+        var quarantined = await Pipelines.ScreenAsync(services, storage, "de-wilg/onbekend.jpg");
         Assert.Equal((Outcome.Approved, Outcome.Quarantined), (approved!.Outcome, quarantined!.Outcome));
         var previews = services.GetRequiredService<PreviewPublishing>();
         var (made, failed) = await QueueDrain.RunAsync(storage.PreviewsQueue, (m, ct) => previews.PublishAsync(PreviewPublishing.Parse(m), ct), 1, CancellationToken.None);

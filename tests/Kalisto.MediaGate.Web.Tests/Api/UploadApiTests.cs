@@ -56,6 +56,31 @@ public sealed class UploadApiTests(Azurite azurite)
         Assert.False(await api.IsUploaderAsync(item, OtherTeacher, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task My_upload_of_a_tagged_photo_is_being_checked_for_faces_until_the_imaging_worker_has_looked()
+    {
+        var storage = await azurite.NewStorageAsync();
+        await using var services = Pipelines.Create(storage, _clock);
+        await Pipelines.ImportPeopleAsync(services);
+        var api = ActivatorUtilities.CreateInstance<UploadApi>(services);
+        var answer = await api.CreateUploadAsync("de-wilg", Json("""{"file_name": "emma.jpg", "folder": "sportdag"}"""), Teacher, CancellationToken.None);
+        var grant = Assert.IsType<Created<UploadGrantResource>>(answer.Result).Value!;
+        await new BlobClient(new Uri(grant.Url)).UploadAsync(new BinaryData(TaggedPhoto.Jpeg("LL-1001")), new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["uploader"] = Teacher.UserId } });
+        _clock.Now = _clock.Now.AddSeconds(1);
+
+        await services.GetRequiredService<UploadScreening>().ScreenAsync(grant.Path, CancellationToken.None);
+        var waiting = Assert.Single(await MineAsync(api, Teacher));
+        await Pipelines.DrainImagingAsync(services, storage);
+        var decided = Assert.Single(await MineAsync(api, Teacher));
+
+        Assert.Equal(("screening", true), (waiting.State, waiting.AwaitsFaces));
+        Assert.Null(waiting.Faces);
+        Assert.Contains("\"awaits_faces\":true", JsonSerializer.Serialize(waiting, ApiJson.Options), StringComparison.Ordinal);
+        Assert.Equal(("approved", null), (decided.State, decided.AwaitsFaces));
+        Assert.Equal(new FaceResource(0, 0), decided.Faces); // the generated photo shows no face
+        Assert.Contains("\"faces\":{\"detected\":0,\"unidentified\":0}", JsonSerializer.Serialize(decided, ApiJson.Options), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"file_name": "emma.jpg", "owner": "someone"}""", "owner")]
     [InlineData("""{"file_name": "sportdag/emma.jpg"}""", "file_name")]

@@ -30,6 +30,18 @@ public sealed partial class PageTextsTests
         Assert.Equal("no.such.text", PageTexts.Text("no.such.text", CultureInfo.GetCultureInfo("nl")));
     }
 
+    [Fact]
+    public void An_item_that_waits_for_its_faces_says_so_and_unidentified_faces_are_counted()
+    {
+        var frame = new PageFrame(new Kalisto.MediaGate.Access.MediaGateCaller("u", null, []), "de-wilg", CultureInfo.GetCultureInfo("nl"), new HashSet<Kalisto.MediaGate.Access.Permission>(), "/");
+
+        Assert.Equal("Wordt nog gecontroleerd op gezichten", frame.State("screening", awaitsFaces: true));
+        Assert.Equal("Wordt gecontroleerd", frame.State("screening", awaitsFaces: false));
+        Assert.Equal(" (2 gezicht(en) zonder tag)", frame.FacesNote("unidentified-face", new Kalisto.MediaGate.Web.Api.FaceResource(3, 2)));
+        Assert.Equal(string.Empty, frame.FacesNote("untagged", new Kalisto.MediaGate.Web.Api.FaceResource(3, 2)));
+        Assert.Equal(string.Empty, frame.FacesNote("unidentified-face", null));
+    }
+
     /// <summary>The texts of one resource file alone (no fallback to the English ones).</summary>
     private static Dictionary<string, string> Texts(CultureInfo culture)
     {
