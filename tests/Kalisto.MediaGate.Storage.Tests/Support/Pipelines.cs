@@ -54,8 +54,18 @@ internal static class Pipelines
     public static async Task<int> DrainImagingAsync(ServiceProvider services, MediaStorage storage)
     {
         var publishing = services.GetRequiredService<RedactionPublishing>();
-        var (handled, failed) = await QueueDrain.RunAsync(storage.RedactQueue, (m, ct) => publishing.PublishAsync(RedactionPublishing.Parse(m), ct), 1, CancellationToken.None);
-        Assert.Equal(0, failed);
+        var failures = new List<string>();
+        var (handled, failed) = await QueueDrain.RunAsync(
+            storage.RedactQueue,
+            async (m, ct) =>
+            {
+                await publishing.PublishAsync(RedactionPublishing.Parse(m), ct);
+                return QueueDrain.Handling.Handled;
+            },
+            1,
+            CancellationToken.None,
+            (_, e) => failures.Add($"{e.GetType().Name}: {e.Message}"));
+        Assert.True(failed == 0, $"{failed} message(s) of the imaging queue failed: {string.Join("; ", failures)}");
         return handled;
     }
 
