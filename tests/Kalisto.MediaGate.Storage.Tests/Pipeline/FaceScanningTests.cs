@@ -185,7 +185,8 @@ public sealed class FaceScanningTests(Azurite azurite)
         var both = await Task.WhenAll(publishing.PublishAsync(request, CancellationToken.None), publishing.PublishAsync(request, CancellationToken.None));
         Assert.Null(await publishing.PublishAsync(request, CancellationToken.None));
 
-        Assert.All(both, s => Assert.Equal(Outcome.Approved, s!.Outcome));
+        Assert.Contains(both, s => s?.Outcome == Outcome.Approved); // the other decided it, or found it decided (null)
+        Assert.All(both, s => Assert.True(s is null || s.Outcome == Outcome.Approved));
         Assert.InRange(faces.Scans, 1, 2);
         var item = await StateAsync(services, screened!.ItemId);
         Assert.Equal((Outcome.Approved, false, true), (item.Outcome, item.Screening, item.Converged));
