@@ -43,6 +43,13 @@ public sealed partial class FaceScanning(
             {
                 return null;
             }
+
+            if (!read.State.Screening)
+            {
+                // Decided meanwhile: by a concurrent delivery of this request, with the same faces, or by a withdrawal.
+                LogNothingToDo(read.State.Location);
+                return null;
+            }
         }
         else if (read.State.Faces is null || !read.State.Screening)
         {

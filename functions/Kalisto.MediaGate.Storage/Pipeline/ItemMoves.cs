@@ -101,9 +101,10 @@ public sealed partial class ItemMoves(
                 : await register.GetSchoolAsync(item.School, cancellationToken);
             var decision = Decide(item, known);
             var next = Next(item, decision);
-            if (round == 1 && trustConverged && next is null && item.Converged)
+            if (round == 1 && trustConverged && next is null && item.Converged && !item.AwaitsFaces)
             {
-                // Decided so already, and its copies were confirmed to match after the last change of the row.
+                // Decided so already, and its copies were confirmed to match after the last change of the row. Not so
+                // an item waiting for its faces: it is not decided, and the request for its scan may have been lost.
                 return new Settled(item, changed);
             }
 

@@ -249,15 +249,21 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
         return (storage, Pipelines.Create(storage, clock), clock);
     }
 
+    /// <summary>Screens the uploads, then runs the imaging worker's queue (the face detection an approval waits for).</summary>
     private static async Task ScreenAllAsync(ServiceProvider services, params string[] names)
     {
         foreach (var name in names)
         {
             await services.GetRequiredService<UploadScreening>().ScreenAsync(name, CancellationToken.None);
         }
+
+        await Pipelines.DrainImagingAsync(services, services.GetRequiredService<MediaStorage>());
     }
 
-    /// <summary>What RescreenItems does with the queued messages: each through the outbox.</summary>
+    /// <summary>
+    /// What RescreenItems does with the queued messages: each through the outbox; then the imaging worker's queue
+    /// (an item that consent now allows waits for its faces). The number of items the re-screens changed.
+    /// </summary>
     internal static async Task<int> DrainAsync(MediaStorage storage, ServiceProvider services)
     {
         var rescreening = services.GetRequiredService<ItemRescreening>();
@@ -266,6 +272,7 @@ public sealed class ConsentLifecycleTests(Azurite azurite)
         var (_, failed) = await QueueDrain.RunAsync(storage.RescreenQueue, async (message, ct) =>
             changed += await outbox.HandleAsync(RescreenRequest.Parse(message), rescreening.RescreenAsync, ct), 1, CancellationToken.None);
         Assert.Equal(0, failed);
+        await Pipelines.DrainImagingAsync(services, storage);
         return changed;
     }
 }

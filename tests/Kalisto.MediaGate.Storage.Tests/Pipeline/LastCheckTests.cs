@@ -37,12 +37,16 @@ public sealed class LastCheckTests(Azurite azurite)
         await storage.Uploads.UploadFixtureAsync("de-wilg/sportdag/schoon.jpg", "xmp-dc-subject.jpg");
         var screening = services.GetRequiredService<UploadScreening>();
 
-        var refused = await screening.ScreenAsync("de-wilg/sportdag/emma.jpg", CancellationToken.None);
-        var clean = await screening.ScreenAsync("de-wilg/sportdag/schoon.jpg", CancellationToken.None);
+        // Both wait for their faces; the copy is made, and checked, when they are decided with them.
+        Assert.True((await screening.ScreenAsync("de-wilg/sportdag/emma.jpg", CancellationToken.None))!.AwaitsFaces);
+        Assert.True((await screening.ScreenAsync("de-wilg/sportdag/schoon.jpg", CancellationToken.None))!.AwaitsFaces);
+        Assert.Equal(2, await Pipelines.DrainImagingAsync(services, storage));
+        var items = await services.GetRequiredService<ItemCatalog>().ListAsync("de-wilg", CancellationToken.None);
+        var (refused, clean) = (items.Single(i => i.Location == "de-wilg/sportdag/emma.jpg"), items.Single(i => i.Location == "de-wilg/sportdag/schoon.jpg"));
 
-        Assert.Equal(Outcome.Quarantined, refused!.Outcome);
+        Assert.Equal(Outcome.Quarantined, refused.Outcome);
         Assert.Equal([new Reason(ReasonCode.Unreadable)], refused.Reasons);
-        Assert.Equal(Outcome.Approved, clean!.Outcome); // the same photo without the name goes out
+        Assert.Equal(Outcome.Approved, clean.Outcome); // the same photo without the name goes out
         Assert.Equal(["de-wilg/sportdag/schoon.jpg"], await storage.Approved.NamesAsync());
         Assert.Equal(["de-wilg/sportdag/emma.jpg", "de-wilg/sportdag/schoon.jpg"], await storage.Quarantine.NamesAsync());
         var trail = await services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", refused.Key, CancellationToken.None);
@@ -79,9 +83,14 @@ public sealed class LastCheckTests(Azurite azurite)
         await services.GetRequiredService<ConsentChanges>().PutAsync(Records.Valid("de-wilg", "LL-1009", "JFIF"), null, "test", CancellationToken.None);
         await storage.Uploads.UploadAsync("de-wilg/sportdag/finish.jpg", RedactionPublishingTests.WithFaces(("LL-1001", 0.3), ("LL-1002", 0.7)));
         var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/sportdag/finish.jpg", CancellationToken.None);
-        Assert.Equal(Outcome.Redacted, item!.Outcome);
+        Assert.True(item!.AwaitsFaces);
 
         await EndState.FinishAsync(services, storage);
+
+        // Decided redacted with its faces, then refused when the finished derivative was checked.
+        var trail = await services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", item.Key, CancellationToken.None);
+        // (A settle after the refusal, from a late re-screen, decides it anew and is refused again in the same way.)
+        Assert.Equal(Enumerable.Repeat(new[] { Outcome.Redacted, Outcome.Quarantined }, Math.Max(1, trail.Count / 2)).SelectMany(o => o), trail.Select(d => d.Decision.Outcome));
 
         var state = (await services.GetRequiredService<ItemCatalog>().GetAsync("de-wilg", item.Key, CancellationToken.None))!.State;
         Assert.Equal(Outcome.Quarantined, state.Outcome);

@@ -20,15 +20,23 @@ public sealed class RedactionPublishingTests(Azurite azurite)
         var photo = WithFaces(("LL-1001", 0.3), ("LL-1002", 0.7));
         await storage.Uploads.UploadAsync("de-wilg/sportdag/finish.jpg", photo);
 
-        var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/sportdag/finish.jpg", CancellationToken.None);
+        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/sportdag/finish.jpg", CancellationToken.None);
+
+        // Screening did not wait for pixels: first the imaging worker looks for the faces, then it redacts.
+        Assert.True(screened!.AwaitsFaces);
+        Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Equal(photo, await storage.Quarantine.ReadAsync("de-wilg/sportdag/finish.jpg"));
+        var publishing = services.GetRequiredService<RedactionPublishing>();
+        var scan = Assert.Single((await storage.RedactQueue.ReceiveMessagesAsync(10)).Value);
+        Assert.True(RedactionPublishing.Parse(scan.MessageText).Faces);
+        var item = await publishing.PublishAsync(RedactionPublishing.Parse(scan.MessageText), CancellationToken.None);
 
         Assert.Equal(Outcome.Redacted, item!.Outcome);
         Assert.Equal(["LL-1002"], item.RedactedSubjects);
         Assert.True(item.RedactionPending);
-        Assert.Empty(await storage.Approved.NamesAsync()); // screening did not wait for pixels
+        Assert.Empty(await storage.Approved.NamesAsync()); // the face scan did not wait for the redaction either
         Assert.Equal(photo, await storage.Quarantine.ReadAsync("de-wilg/sportdag/finish.jpg"));
 
-        var publishing = services.GetRequiredService<RedactionPublishing>();
         var message = Assert.Single((await storage.RedactQueue.ReceiveMessagesAsync(10)).Value);
         var request = RedactionPublishing.Parse(message.MessageText);
         var published = await publishing.PublishAsync(request, CancellationToken.None);
@@ -56,17 +64,21 @@ public sealed class RedactionPublishingTests(Azurite azurite)
         await Pipelines.ImportPeopleAsync(services, change: p => p.SubjectId == "LL-1002" ? p with { WithdrawnOn = new DateOnly(2026, 11, 1) } : p);
         await storage.Uploads.UploadAsync("de-wilg/kapot.jpg", WithFaces(("LL-1001", 0.3), ("LL-1002", 0.7)));
         var item = await services.GetRequiredService<UploadScreening>().ScreenAsync("de-wilg/kapot.jpg", CancellationToken.None);
-        Assert.Equal(Outcome.Redacted, item!.Outcome);
+        Assert.True(item!.AwaitsFaces); // the tags would redact it: it waits for its faces
 
+        // The face detection decodes under the same pixel cap: the image cannot be looked at, so it is never published.
         var message = Assert.Single((await storage.RedactQueue.ReceiveMessagesAsync(10)).Value);
+        Assert.True(RedactionPublishing.Parse(message.MessageText).Faces);
         clock.Now = Pipelines.Now.AddSeconds(3);
         var after = await services.GetRequiredService<RedactionPublishing>().PublishAsync(RedactionPublishing.Parse(message.MessageText), CancellationToken.None);
 
         Assert.Equal(Outcome.Quarantined, after!.Outcome);
         Assert.Contains(after.Reasons, r => r.Code == ReasonCode.TooLarge);
+        Assert.Equal(ReasonCode.TooLarge, after.Faces!.Failure);
         Assert.Empty(await storage.Approved.NamesAsync());
+        Assert.Empty((await storage.RedactQueue.ReceiveMessagesAsync(10)).Value); // no redaction asked for
         var trail = await services.GetRequiredService<ItemCatalog>().TrailAsync("de-wilg", item.Key, CancellationToken.None);
-        Assert.Equal([Outcome.Redacted, Outcome.Quarantined], trail.Select(d => d.Decision.Outcome));
+        Assert.Equal([(Outcome.Quarantined, FaceScanning.Trigger)], trail.Select(d => (d.Decision.Outcome, d.Trigger)));
     }
 
     /// <summary>A real 64×48 photo with MWG face regions named by subject IDs, side by side.</summary>

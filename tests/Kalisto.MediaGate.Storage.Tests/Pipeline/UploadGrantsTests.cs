@@ -222,6 +222,9 @@ public sealed class UploadGrantsTests(Azurite azurite)
             await screening.ScreenAsync(name, CancellationToken.None);
         }
 
+        // The photo the tags would publish waits for its faces: then it is decided.
+        Assert.Equal("screening", (await history.UploadsOfAsync("de-wilg", Teacher, CancellationToken.None))[1].StateName);
+        await Pipelines.DrainImagingAsync(services, storage);
         var after = await history.UploadsOfAsync("de-wilg", Teacher, CancellationToken.None);
 
         Assert.Equal([("de-wilg/sportdag/IMG_0001.jpg", "quarantined"), ("de-wilg/sportdag/emma.jpg", "approved")], after.Select(u => (u.Grant.UploadPath, u.StateName)));

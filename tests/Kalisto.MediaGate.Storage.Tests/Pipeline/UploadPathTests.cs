@@ -51,7 +51,7 @@ public sealed class UploadPathTests(Azurite azurite)
 
         // A redelivery finds nothing to do; het-anker's own upload is then screened as itself.
         Assert.Null(await screening.ScreenAsync(name, CancellationToken.None));
-        var own = await screening.ScreenAsync("het-anker/x.jpg", CancellationToken.None);
+        var own = await Pipelines.ScreenAsync(services, storage, "het-anker/x.jpg");
         Assert.Equal(Outcome.Approved, own!.Outcome);
         Assert.Equal([kept], await storage.Quarantine.NamesAsync(prefix: MediaPath.Unassigned));
     }
@@ -157,7 +157,7 @@ public sealed class UploadPathTests(Azurite azurite)
             new BinaryData(Encoding.UTF8.GetBytes("<html><script>alert(1)</script></html>")), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } });
         var screening = services.GetRequiredService<UploadScreening>();
 
-        Assert.Equal(Outcome.Approved, (await screening.ScreenAsync("de-wilg/emma.jpg", CancellationToken.None))!.Outcome);
+        Assert.Equal(Outcome.Approved, (await Pipelines.ScreenAsync(services, storage, "de-wilg/emma.jpg"))!.Outcome);
         Assert.Equal(Outcome.Quarantined, (await screening.ScreenAsync("de-wilg/page.jpg", CancellationToken.None))!.Outcome);
 
         foreach (var (container, name, type) in new[]

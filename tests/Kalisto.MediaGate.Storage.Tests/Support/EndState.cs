@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Kalisto.MediaGate.Decisions;
+using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Publishing;
 using Kalisto.MediaGate.Storage;
 using Kalisto.MediaGate.Storage.Lifecycle;
@@ -17,7 +18,7 @@ namespace Kalisto.MediaGate.Tests.Support;
 /// </summary>
 internal static class EndState
 {
-    /// <summary>Runs everything queued (re-screens, redactions) until nothing is left, as the queue functions would.</summary>
+    /// <summary>Runs everything queued (re-screens, face scans and redactions) until nothing is left, as the queue functions would.</summary>
     /// <param name="services">The pipeline.</param>
     /// <param name="storage">Its storage.</param>
     /// <param name="owed">Also queue again the re-screens still owed in the consent outbox (as the sweep does), until none is left.</param>
@@ -66,6 +67,7 @@ internal static class EndState
         var records = await services.GetRequiredService<TableConsentRegister>().GetSchoolAsync(school, CancellationToken.None);
         var rules = services.GetRequiredService<DecisionRules>();
         var redactor = services.GetRequiredService<IImageRedactor>();
+        var detector = services.GetRequiredService<IFaceDetector>();
         var moves = services.GetRequiredService<ItemMoves>();
         var items = await services.GetRequiredService<ItemCatalog>().ListAsync(school, CancellationToken.None);
         Assert.NotEmpty(items);
@@ -73,7 +75,8 @@ internal static class EndState
         var owned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
-            var fresh = rules.Decide(item.Tags, records, Pipelines.Now, redactor.CanRedact(item.Tags.Format));
+            // With the faces the imaging worker recorded (a fact of the upload); an image still waiting for them is not done.
+            var fresh = rules.Decide(item.Tags, records, Pipelines.Now, redactor.CanRedact(item.Tags.Format), item.Faces, detector.CanDetect(item.Tags.Format));
             var at = $"{item.Location} ({item.ItemId[..8]}, {when})";
             var copies = await moves.CopiesAsync(item, CancellationToken.None);
             if (copies is { Approved.Count: 0, Quarantine.Count: 0 })
@@ -84,6 +87,7 @@ internal static class EndState
             }
 
             Assert.False(item.Screening, $"{at}: still screening");
+            Assert.False(fresh.AwaitsFaces, $"{at}: its faces were never looked for");
             Assert.True(fresh.Outcome == item.Outcome, $"{at}: {item.StateName}, a fresh decision says {fresh.Outcome}");
             Assert.True(fresh.Channels.SequenceEqual(item.Channels), $"{at}: channels differ");
             Assert.False(item.RedactionPending, $"{at}: a redaction is still pending");

@@ -5,7 +5,8 @@ namespace Kalisto.MediaGate.Tests.Support;
 
 /// <summary>
 /// Fault rules that stop a move at one of its steps (SPEC §8): the item row and index, the copy, the
-/// decision (one table transaction with the state), the delete of the upload.
+/// decision (one table transaction with the state; for an image that waits for its faces, the write of its
+/// screening state, which records no decision yet), the delete of the upload.
 /// </summary>
 internal static class MoveSteps
 {
@@ -18,6 +19,11 @@ internal static class MoveSteps
 
     /// <summary>A request to write a table transaction (item rows, decisions, index, register changes).</summary>
     public static bool IsTransaction(Request r) => r.Method == RequestMethod.Post && r.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
+
+    /// <summary>A write of one item row alone (the screening state of an item that waits for its faces, its faces, a confirmation).</summary>
+    public static bool IsItemRowWrite(Request r, MediaStorage storage) =>
+        (r.Method == RequestMethod.Put || r.Method == RequestMethod.Patch || r.Method.Method == "MERGE")
+        && r.Uri.Path.Contains("/" + storage.Items.Name + "(", StringComparison.Ordinal);
 
     public static bool To(Request r, string name) => r.Uri.Path.Contains("/" + name + "/", StringComparison.Ordinal) || r.Uri.Path.EndsWith("/" + name, StringComparison.Ordinal);
 
@@ -40,7 +46,7 @@ internal static class MoveSteps
                     return false;
                 }
 
-                if (copied && IsTransaction(r))
+                if (copied && (IsTransaction(r) || IsItemRowWrite(r, storage)))
                 {
                     copied = false;
                     return true;
