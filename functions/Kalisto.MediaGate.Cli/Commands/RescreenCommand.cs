@@ -110,17 +110,7 @@ internal static class RescreenCommand
         });
 
         // Items that wait for their faces, or became redacted: look for the faces, publish the derivatives, as RedactImage does in Azure.
-        var redaction = session.Get<RedactionPublishing>();
-        var (_, redactionsFailed) = await QueueDrain.RunAsync(
-            storage.RedactQueue,
-            async (message, token) =>
-            {
-                await redaction.PublishAsync(RedactionPublishing.Parse(message), token);
-                return QueueDrain.Handling.Handled;
-            },
-            Environment.ProcessorCount,
-            ct,
-            (message, e) => console.Error.WriteLine($"mediagate {name}: {ImagingStep(message)} failed ({Why(e)}); it stays queued."));
+        var redactionsFailed = await ImagingDrain.RunAsync(session, name, console, ct);
         await PreviewDrain.RunAsync(session, name, console, ct);
         return new RescreenRun(subjects, moved, failed + redactionsFailed);
     }

@@ -55,16 +55,7 @@ internal static class StorageScreening
         }
 
         // What RedactImage does in Azure: the face detections and redactions asked for above.
-        var (_, failed) = await QueueDrain.RunAsync(
-            storage.RedactQueue,
-            async (message, token) =>
-            {
-                await redaction.PublishAsync(RedactionPublishing.Parse(message), token);
-                return QueueDrain.Handling.Handled;
-            },
-            Environment.ProcessorCount,
-            ct,
-            (message, e) => console.Error.WriteLine($"mediagate screen: {RescreenCommand.ImagingStep(message)} failed ({RescreenCommand.Why(e)}); it stays queued."));
+        var failed = await ImagingDrain.RunAsync(session, "screen", console, ct);
         if (failed > 0)
         {
             console.Error.WriteLine($"mediagate screen: {failed} face detection(s) or redaction(s) failed and stay queued, their items unpublished; run screen again to retry them.");

@@ -78,9 +78,15 @@ public sealed class FaceDetector : IDisposable
     /// <exception cref="FaceDetectionException">The image is of a format that is not decoded here (<c>unsupported-type</c>), unreadable, too large, or took longer than the deadline.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
     /// <exception cref="IOException">Reading <paramref name="source"/> failed.</exception>
-    public async Task<IReadOnlyList<DetectedFace>> DetectAsync(Stream source, MediaFormat format, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DetectedFace>> DetectAsync(Stream source, MediaFormat format, CancellationToken cancellationToken) =>
+        DetectAsync(source, format, (faces, _) => faces, cancellationToken);
+
+    /// <summary>As <see cref="DetectAsync(Stream, MediaFormat, CancellationToken)"/>, giving <paramref name="result"/> the faces and the size of the upright image.</summary>
+    internal async Task<TResult> DetectAsync<TResult>(
+        Stream source, MediaFormat format, Func<IReadOnlyList<DetectedFace>, Size, TResult> result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(result);
         if (!LimitedImage.Decodes(format))
         {
             throw new FaceDetectionException(ReasonCode.UnsupportedType, $"{format} is not decoded for face detection", null);
@@ -96,7 +102,7 @@ public sealed class FaceDetector : IDisposable
             (input, token) =>
             {
                 using var image = LimitedImage.DecodeFirstFrame<Rgb24, FaceDetectionException>(input, format, _imaging.MaxPixels, Fail, token);
-                return Detect(image, token);
+                return result(Detect(image, token), image.Size());
             },
             Fail,
             cancellationToken);

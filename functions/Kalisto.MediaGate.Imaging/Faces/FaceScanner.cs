@@ -1,8 +1,6 @@
 using Kalisto.MediaGate.Faces;
 using Kalisto.MediaGate.Imaging.Pixels;
 using Kalisto.MediaGate.Tags;
-using Microsoft.Extensions.Options;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kalisto.MediaGate.Imaging.Faces;
 
@@ -12,10 +10,8 @@ namespace Kalisto.MediaGate.Imaging.Faces;
 /// to the displayed image, as face regions are. An image that cannot be looked at is a failed scan with its reason
 /// code; a missing model throws (<see cref="FaceModelMissingException"/>), so the step fails and nothing is published.
 /// </summary>
-public sealed class FaceScanner(FaceDetector detector, IOptions<ImagingOptions> imaging) : IFaceDetector
+public sealed class FaceScanner(FaceDetector detector) : IFaceDetector
 {
-    private readonly ImagingOptions _imaging = imaging.Value;
-
     public bool CanDetect(MediaFormat format) => LimitedImage.Decodes(format);
 
     public async Task<FaceScan> DetectAsync(Stream source, MediaFormat format, CancellationToken cancellationToken)
@@ -26,26 +22,17 @@ public sealed class FaceScanner(FaceDetector detector, IOptions<ImagingOptions> 
             return FaceScan.Failed(Decisions.ReasonCode.UnsupportedType);
         }
 
-        // Before the pixel work, whose failures are the image's: a missing model is the deployment's.
-        detector.EnsureModel();
+        // A missing model is not caught: it is the deployment's failure (FaceModelMissingException), never "no faces".
         try
         {
-            return await LimitedImage.RunAsync(
+            return await detector.DetectAsync(
                 source,
                 format,
-                _imaging,
-                "face detection",
-                (input, token) =>
-                {
-                    using var image = LimitedImage.DecodeFirstFrame<Rgb24, FaceDetectionException>(input, format, _imaging.MaxPixels, Fail, token);
-                    var (width, height) = ((double)image.Width, (double)image.Height);
-                    return FaceScan.Found(detector.Detect(image, token).Select(face => new FaceRegion(
-                        Math.Round(face.Box.X / width, 5),
-                        Math.Round(face.Box.Y / height, 5),
-                        Math.Round(face.Box.Width / width, 5),
-                        Math.Round(face.Box.Height / height, 5))));
-                },
-                Fail,
+                (faces, size) => FaceScan.Found(faces.Select(face => new FaceRegion(
+                    Math.Round(face.Box.X / size.Width, 5),
+                    Math.Round(face.Box.Y / size.Height, 5),
+                    Math.Round(face.Box.Width / size.Width, 5),
+                    Math.Round(face.Box.Height / size.Height, 5)))),
                 cancellationToken);
         }
         catch (FaceDetectionException e)
@@ -53,6 +40,4 @@ public sealed class FaceScanner(FaceDetector detector, IOptions<ImagingOptions> 
             return FaceScan.Failed(e.ReasonCode);
         }
     }
-
-    private static FaceDetectionException Fail(string reasonCode, string message, Exception? cause) => new(reasonCode, message, cause);
 }
