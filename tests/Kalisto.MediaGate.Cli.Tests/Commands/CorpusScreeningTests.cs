@@ -33,8 +33,13 @@ public sealed class CorpusScreeningTests
             Assert.True(File.Exists(Path.Combine(output, "approved", "voorbeeld", "people", "metadata-extractor-dotnet issue 51.jpg")));
             Assert.Equal(["newsletter", "parentportal", "schoolguide", "socialmedia", "website"], Channels(D("metadata-extractor-dotnet issue 51.jpg")));
             Assert.Equal(["LL-0001"], D("metadata-extractor-dotnet issue 51.jpg").GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
-            Assert.Equal("approved", D("Issue 356 (dotnet).png").GetProperty("outcome").GetString());
-            Assert.Equal(["website"], Channels(D("Issue 356 (dotnet).png")));
+            // Both tagged faces are accounted for; the detector also takes a knitted sweater and a pair of hands for faces
+            // (scores 0.40–0.45, README "Performance"): a false detection is a pixelated patch, never an approval as it is.
+            var issue356 = D("Issue 356 (dotnet).png");
+            Assert.Equal("redacted", issue356.GetProperty("outcome").GetString());
+            Assert.Equal(["unidentified-face"], Codes(issue356));
+            Assert.Equal(2, issue356.GetProperty("faces").GetProperty("detected").GetInt32() - issue356.GetProperty("faces").GetProperty("unidentified").GetInt32());
+            Assert.Equal(["website"], Channels(issue356));
             Assert.Equal(["unresolved-person"], Codes(D("Issue 258 (dotnet).jpg")));
             Assert.Equal(["unresolved-person"], Codes(D("Issue 177.jpg")));
             Assert.Equal(["untagged"], Codes(D("uuid540.mp4")));
