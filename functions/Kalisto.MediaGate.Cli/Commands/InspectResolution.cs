@@ -96,7 +96,12 @@ internal sealed class InspectResolution
             _markers.Contains(keyword.Value)
                 ? new TagResolution([], [], [], NoPeopleMarker: true)
                 : ResolveOne(new TagReadResult { Kind = tags.Kind, Format = tags.Format, Keywords = [keyword] }, records)));
-        var decision = _rules.Decide(tags, records, _now, _redactor.CanRedact(tags.Format));
+        var redactable = _redactor.CanRedact(tags.Format);
+        var decision = _rules.Decide(tags, records, _now, redactable);
+
+        // inspect reads tags only: an image its tags would publish is published only once its faces were looked for
+        // (SPEC §11), which screening does on the imaging worker. Say so instead of letting "approved" stand alone.
+        var facesPending = _rules.Decide(tags, records, _now, redactable, faces: null, detectable: redactable).AwaitsFaces;
         return new ResolvedInspectLine(
             line.Path, line.Kind, line.Format, [.. persons], [.. keywords], line.NoPeopleMarker, line.Problems, line.BytesRead,
             school,
@@ -106,7 +111,8 @@ internal sealed class InspectResolution
                 decision.Channels,
                 DecisionLine.ReasonLine.From(decision.Reasons),
                 decision.Hints.Count == 0 ? null : decision.Hints,
-                Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                facesPending ? true : null));
     }
 
     private TagResolution ResolveOne(TagReadResult one, List<ConsentRecord> records)
@@ -180,6 +186,11 @@ internal sealed class InspectResolution
     {
         ansi.MarkupLine($"{Markup.Escape(ReasonTexts.Label("asof", Language, decision.AsOf))}, [bold]{Markup.Escape(school)}[/]: {DemoCommand.OutcomeMarkup(decision.Outcome)}"
             + (decision.Channels.Count > 0 ? $" ({Markup.Escape(string.Join(", ", decision.Channels))})" : string.Empty));
+        if (decision.FacesPending == true)
+        {
+            ansi.MarkupLine($"  [blue]{Markup.Escape(ReasonTexts.Label("facespending", Language))}[/]");
+        }
+
         foreach (var reason in decision.Reasons)
         {
             ansi.MarkupLine($"  [yellow]{Markup.Escape(Commands.Language.Describe(reason.Code, reason.Subject, reason.Tags, Language))}[/]");
@@ -233,11 +244,15 @@ internal sealed record TagResolution(
 /// <summary>A subject's consent on the day inspected: its state, the channels it allows then, its dates.</summary>
 internal sealed record SubjectConsent(string Subject, string State, IReadOnlyList<string> Channels, string ValidFrom, string ValidUntil, string? WithdrawnOn);
 
-/// <summary>The decision the tags of a file lead to in its school on the day inspected.</summary>
+/// <summary>
+/// The decision the tags of a file lead to in its school on the day inspected. <see cref="FacesPending"/> is true
+/// for an image the tags would publish: screening looks for faces no tag accounts for first, inspect does not.
+/// </summary>
 internal sealed record InspectDecision(
     string Outcome,
     IReadOnlyList<string> Subjects,
     IReadOnlyList<string> Channels,
     IReadOnlyList<DecisionLine.ReasonLine> Reasons,
     IReadOnlyList<Hint>? Hints,
-    string AsOf);
+    string AsOf,
+    bool? FacesPending = null);

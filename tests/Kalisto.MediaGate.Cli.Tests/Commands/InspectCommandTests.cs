@@ -130,6 +130,7 @@ public sealed class InspectCommandTests
         var decision = b.GetProperty("decision");
         Assert.Equal(("quarantined", "2026-11-27"), (decision.GetProperty("outcome").GetString(), decision.GetProperty("asOf").GetString()));
         Assert.Equal(["consent-withdrawn", "unresolved-person"], decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+        Assert.False(decision.TryGetProperty("facesPending", out _)); // quarantined by its tags: no face would change that
 
         var a = lines[1];
         var emma = a.GetProperty("persons")[0].GetProperty("resolution").GetProperty("consent")[0];
@@ -138,6 +139,7 @@ public sealed class InspectCommandTests
         var noah = a.GetProperty("persons")[1].GetProperty("resolution");
         Assert.Equal(["LL-1002"], noah.GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("approved", a.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.True(a.GetProperty("decision").GetProperty("facesPending").GetBoolean()); // approved by its tags, published only after the face check
         Assert.DoesNotContain("Noah", run.Out, StringComparison.Ordinal); // tagged by ID: the register's name is never shown
     }
 
@@ -183,6 +185,8 @@ public sealed class InspectCommandTests
         Assert.Equal("de-wilg", given[0].GetProperty("school").GetString());
         Assert.Equal("approved", given[0].GetProperty("decision").GetProperty("outcome").GetString());
         Assert.Contains("--school", table.Console, StringComparison.Ordinal);
+        var approved = CommandLineRun.Of("inspect", nowhere, "--consent", folder.Csv, "--school", "de-wilg", "--now", "2026-11-27", "--lang", "en");
+        Assert.Contains("MediaGate looks for faces no tag accounts for", string.Join(' ', approved.Console.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Theory]
