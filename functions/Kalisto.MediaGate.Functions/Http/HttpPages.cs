@@ -67,7 +67,7 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/gallery")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
-        MediaGatePages.Gallery(request.HttpContext, school, request.Query["channel"], request.Query["folder"], request.Query["from"], request.Query["to"], request.Query["continuation"], request.Query["zip"], pages, api, options, cancellationToken);
+        MediaGatePages.Gallery(request.HttpContext, school, request.Query["channel"], request.Query["folder"], request.Query["from"], request.Query["to"], request.Query["continuation"], request.Query["zip"], request.Query["download"], pages, api, options, cancellationToken);
 
     [Function(nameof(GalleryZip))]
     public Task<IResult> GalleryZip(
@@ -75,6 +75,13 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         string school,
         CancellationToken cancellationToken) =>
         MediaGatePages.GalleryZip(request.HttpContext, school, request.Query["channel"], request.Query["key"].ToArray()!, pages, api, cancellationToken);
+
+    [Function(nameof(GalleryDownload))]
+    public Task<IResult> GalleryDownload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/gallery/download")] HttpRequest request,
+        string school,
+        CancellationToken cancellationToken) =>
+        MediaGatePages.GalleryDownload(request.HttpContext, school, request.Query["channel"], request.Query["key"], request.Query["folder"], request.Query["from"], request.Query["to"], pages, api, cancellationToken);
 
     [Function(nameof(ReviewPage))]
     public Task<IResult> ReviewPage(

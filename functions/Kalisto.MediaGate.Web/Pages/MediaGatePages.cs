@@ -48,6 +48,7 @@ public static class MediaGatePages
         endpoints.MapGet(Root + "/{school}/mine/list", MineList).WithName("MyUploadsList");
         endpoints.MapGet(Root + "/{school}/gallery", Gallery).WithName("GalleryPage");
         endpoints.MapGet(Root + "/{school}/gallery/zip", GalleryZip).WithName("GalleryZip");
+        endpoints.MapGet(Root + "/{school}/gallery/download", GalleryDownload).WithName("GalleryDownload");
         endpoints.MapGet(Root + "/{school}/review", Review).WithName("ReviewPage");
         endpoints.MapGet(Root + "/{school}/register", Register).WithName("RegisterPage");
         // The literal segment wins over {subjectId} (and no subject ID pattern matches "import").
@@ -106,9 +107,11 @@ public static class MediaGatePages
     /// <summary>
     /// The published items of one channel (default the first), optionally of one folder and decided from and to a day
     /// (yyyy-MM-dd, both inclusive, days in the school's time zone as the rest of the app has them), a page at a time.
-    /// A date that is none, or a "to" before "from", is said on the page, which then lists nothing.
+    /// A date that is none, or a "to" before "from", is said on the page, which then lists nothing. With
+    /// <paramref name="zip"/> or <paramref name="download"/> (set by <see cref="GalleryZip"/> and
+    /// <see cref="GalleryDownload"/> when they send the browser back), why the zip or download was not handed out.
     /// </summary>
-    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? from, string? to, string? continuation, string? zip, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
+    public static Task<IResult> Gallery(HttpContext context, string school, string? channel, string? folder, string? from, string? to, string? continuation, string? zip, string? download, PageAccess pages, SchoolApi api, [FromServices] ConsentOptions options, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.ReadItems, async frame =>
         {
             var channels = options.ChannelSet();
@@ -146,7 +149,9 @@ public static class MediaGatePages
                 ["From"] = fromText,
                 ["To"] = toText,
                 ["Problems"] = problems,
-                ["ZipRefused"] = zip is "none" or "many" or "gone" ? frame.T("gallery.zip." + zip, Api.SchoolApi.MaxZipItems) : null,
+                ["Refused"] = zip is "none" or "many" or "gone" ? frame.T("gallery.zip." + zip, Api.SchoolApi.MaxZipItems)
+                    : download is "gone" or "changed" or "bad" ? frame.T("gallery.download." + download)
+                    : null,
                 ["Items"] = items.OrderBy(i => i.Path, StringComparer.Ordinal).ToList(),
                 ["Next"] = next,
             });
@@ -167,6 +172,40 @@ public static class MediaGatePages
 
             var why = chosen.Length == 0 ? "none" : chosen.Length > Api.SchoolApi.MaxZipItems ? "many" : "gone";
             return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?channel={Uri.EscapeDataString(channel?.Trim() ?? string.Empty)}&zip={why}");
+        });
+
+    /// <summary>
+    /// One item of the gallery: exactly what the API's single download hands out (<see cref="SchoolApi.DownloadAsync"/>),
+    /// or, when it hands out nothing (the item withdrawn or its channel dropped since the gallery was shown, or changed
+    /// while it was read, or a link that names no item or channel), back to the gallery, with the channel and filters
+    /// the link carries, saying so in words.
+    /// </summary>
+    public static Task<IResult> GalleryDownload(HttpContext context, string school, string? channel, string? key, string? folder, string? from, string? to, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
+        pages.SchoolPageAsync(context, school, Permission.DownloadApproved, async frame =>
+        {
+            var answer = (await api.DownloadAsync(frame.School, key ?? string.Empty, channel, cancellationToken)).Result;
+            if (answer is FileStreamHttpResult file)
+            {
+                return file;
+            }
+
+            var why = answer switch
+            {
+                ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } => "changed",
+                ProblemHttpResult => "gone",
+                _ => "bad",
+            };
+            var query = new List<string>();
+            foreach (var (name, value) in new[] { ("channel", channel), ("folder", folder), ("from", from), ("to", to) })
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    query.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
+                }
+            }
+
+            query.Add($"download={why}");
+            return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?{string.Join('&', query)}");
         });
 
     /// <summary>A gallery filter's day: none when empty; when it is no date yyyy-MM-dd, none and a problem said in the page's words.</summary>

@@ -112,6 +112,9 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         var card = page.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']");
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/gallery?channel=website").ToString());
         await Assertions.Expect(card).ToBeVisibleAsync();
+        // A gallery left open in another tab, from before the withdrawal.
+        var stale = await context.NewPageAsync();
+        await stale.GotoAsync(new Uri(privacy.Address, "app/de-wilg/gallery?channel=website&folder=sportdag").ToString());
 
         await page.GotoAsync(new Uri(privacy.Address, "app/de-wilg/register?q=bakker").ToString());
         await PageChecks.CheckAsync(page, "privacy-register");
@@ -132,6 +135,12 @@ public sealed class WebAppTests(Browser browser, Azurite azurite) : IDisposable
         }
 
         await Assertions.Expect(card).ToHaveCountAsync(0);
+
+        // Its download, clicked in the tab from before, saves nothing and says why on the gallery, filters kept.
+        await stale.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']").GetByRole(AriaRole.Link, new() { Name = "Downloaden" }).ClickAsync();
+        await Assertions.Expect(stale.GetByRole(AriaRole.Alert)).ToContainTextAsync("Dit item wordt niet (meer) op dit kanaal gepubliceerd, dus het is niet gedownload");
+        await Assertions.Expect(stale.GetByLabel("Map", new() { Exact = true })).ToHaveValueAsync("sportdag");
+        await Assertions.Expect(stale.Locator(".card[data-path='de-wilg/sportdag/xmp-personinimage.jpg']")).ToHaveCountAsync(0);
     }
 
     [SkippableFact]

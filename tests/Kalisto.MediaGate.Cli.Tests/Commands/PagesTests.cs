@@ -59,6 +59,7 @@ public sealed class PagesTests(Azurite azurite)
     [InlineData("app/het-anker/mine")]
     [InlineData("app/het-anker/mine/list")]
     [InlineData("app/het-anker/gallery")]
+    [InlineData("app/het-anker/gallery/download?channel=website&key=00000000000000000000000000000000")]
     [InlineData("app/het-anker/review")]
     [InlineData("app/het-anker/register")]
     [InlineData("app/het-anker/register/LL-1001")]
@@ -259,6 +260,88 @@ public sealed class PagesTests(Azurite azurite)
             Assert.Contains($"role=\"alert\">{said}", shown, StringComparison.Ordinal);
             Assert.Contains(Card, shown, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_download_from_the_gallery_is_the_apis_and_once_withdrawn_brings_back_the_gallery_saying_so_in_words()
+    {
+        StorageAccount.Empty(azurite.ConnectionString);
+        await PublishSportdagPhotoAsync();
+        await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
+        using var client = new HttpClient { BaseAddress = serve.Address };
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = serve.Address };
+        using var listed = JsonDocument.Parse(await client.GetStringAsync("api/schools/de-wilg/items?state=approved&channel=website"));
+        var key = listed.RootElement.GetProperty("items")[0].GetProperty("item_key").GetString()!;
+        var link = $"app/de-wilg/gallery/download?channel=website&key={key}&folder=sportdag";
+
+        // The card's link goes through the page, with the gallery's channel and filters; never straight to the API.
+        var gallery = await client.GetStringAsync("app/de-wilg/gallery?channel=website&folder=sportdag");
+        Assert.Contains($"href=\"/{link.Replace("&", "&amp;", StringComparison.Ordinal)}\"", gallery, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/items/{key}/download", gallery, StringComparison.Ordinal);
+
+        using var api = await client.GetAsync($"api/schools/de-wilg/items/{key}/download?channel=website");
+        using var viaPage = await client.GetAsync(link);
+        Assert.Equal((HttpStatusCode.OK, "image/jpeg"), (viaPage.StatusCode, viaPage.Content.Headers.ContentType?.MediaType));
+        Assert.Equal("xmp-personinimage.jpg", viaPage.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal(await api.Content.ReadAsByteArrayAsync(), await viaPage.Content.ReadAsByteArrayAsync());
+
+        // Another school's download is refused in words, as its other pages are.
+        using var otherSchool = await client.GetAsync($"app/het-anker/gallery/download?channel=website&key={key}");
+        Assert.Equal(HttpStatusCode.Forbidden, otherSchool.StatusCode);
+        Assert.Contains("Geen toegang", await otherSchool.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Withdrawn after the gallery was shown: the API answers problem JSON, the page the gallery with the filters and the reason.
+        Assert.Equal(0, CommandLineRun.Of("consent", "withdraw", "de-wilg", "LL-1002", "--storage", azurite.ConnectionString).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("rescreen", "--storage", azurite.ConnectionString).ExitCode);
+        using var apiGone = await client.GetAsync($"api/schools/de-wilg/items/{key}/download?channel=website");
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (apiGone.StatusCode, apiGone.Content.Headers.ContentType?.MediaType));
+        using var sentBack = await noRedirect.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Redirect, sentBack.StatusCode);
+        Assert.Equal("/app/de-wilg/gallery?channel=website&folder=sportdag&download=gone", sentBack.Headers.Location!.OriginalString);
+        foreach (var (language, said) in new[]
+        {
+            ("nl", "Dit item wordt niet (meer) op dit kanaal gepubliceerd, dus het is niet gedownload"),
+            ("en", "This item is not (or no longer) published on this channel, so it was not downloaded"),
+        })
+        {
+            using var gone = await client.GetAsync($"{link}&lang={language}");
+            Assert.Equal((HttpStatusCode.OK, "text/html"), (gone.StatusCode, gone.Content.Headers.ContentType?.MediaType));
+            Assert.Equal("/app/de-wilg/gallery", gone.RequestMessage!.RequestUri!.AbsolutePath);
+            var shown = await gone.Content.ReadAsStringAsync();
+            Assert.Contains($"role=\"alert\">{said}", shown, StringComparison.Ordinal);
+            Assert.Contains("<input id=\"folder\" name=\"folder\" value=\"sportdag\"", shown, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-path=\"de-wilg/sportdag/xmp-personinimage.jpg\"", shown, StringComparison.Ordinal);
+        }
+
+        // A link that names no item is said to be one, not taken for a withdrawal.
+        using var bad = await client.GetAsync("app/de-wilg/gallery/download?channel=website&key=nope&lang=en");
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("role=\"alert\">This download link names no item or channel of this gallery.", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The register's two pupils of de-wilg (website, valid now) and their photo in sportdag, screened (approved for website).</summary>
+    private async Task PublishSportdagPhotoAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("mediagate-pages-");
+        try
+        {
+            var (from, until) = (DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DateTime.UtcNow.AddDays(300).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var csv = Path.Combine(folder.FullName, "consent.csv");
+            await File.WriteAllTextAsync(csv, $"""
+                school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence
+                de-wilg,LL-1001,pupil,Emma de Vries,website,{from},{until},,form-1
+                de-wilg,LL-1002,pupil,Noah Bakker,website,{from},{until},,form-2
+
+                """);
+            Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString).ExitCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        Assert.Equal(0, CommandLineRun.Of("upload", CommandLineRun.Data("xmp-personinimage.jpg"), "--to", "de-wilg/sportdag", "--storage", azurite.ConnectionString).ExitCode);
+        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

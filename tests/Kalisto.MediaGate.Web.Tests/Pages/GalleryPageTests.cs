@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Kalisto.MediaGate.Access;
+using Kalisto.MediaGate.Web.Api;
+using Kalisto.MediaGate.Web.Pages;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kalisto.MediaGate.Web.Tests.Pages;
+
+/// <summary>
+/// The gallery page as its handler renders it when the listing has more than one page: the links it leaves (the next
+/// page, each card's download) keep the channel and filters the page was asked with.
+/// </summary>
+public sealed partial class GalleryPageTests
+{
+    private const string Key = "0123456789abcdef0123456789abcdef";
+
+    [Fact]
+    public async Task The_more_link_keeps_the_channel_folder_and_dates_and_asks_for_the_next_page()
+    {
+        var html = await RenderAsync(folder: "sportdag/groep 8", from: "2026-09-01", to: "2026-09-30", next: "eyJwIjoiYSJ9+/=");
+
+        Assert.Equal(
+            "/app/de-wilg/gallery?channel=newsletter&folder=sportdag%2Fgroep%208&from=2026-09-01&to=2026-09-30&continuation=eyJwIjoiYSJ9%2B%2F%3D",
+            Link(html, "Meer"));
+    }
+
+    [Fact]
+    public async Task Without_a_next_page_there_is_no_more_link()
+    {
+        var html = await RenderAsync(folder: string.Empty, from: string.Empty, to: string.Empty, next: null);
+
+        Assert.DoesNotContain(">Meer</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cards_download_goes_through_the_page_with_the_channel_and_the_filters_it_has()
+    {
+        var filtered = await RenderAsync(folder: "sportdag/groep 8", from: "2026-09-01", to: string.Empty, next: "x");
+        var plain = await RenderAsync(folder: string.Empty, from: string.Empty, to: string.Empty, next: null);
+
+        Assert.Equal($"/app/de-wilg/gallery/download?channel=newsletter&key={Key}&folder=sportdag%2Fgroep%208&from=2026-09-01", Link(filtered, "Downloaden"));
+        Assert.Equal($"/app/de-wilg/gallery/download?channel=newsletter&key={Key}", Link(plain, "Downloaden"));
+        Assert.DoesNotContain("/download\" download", plain, StringComparison.Ordinal); // a refusal must come back as a page, not a saved file
+    }
+
+    /// <summary>The gallery of de-wilg on the newsletter channel with two items, in Dutch, as HTML.</summary>
+    private static async Task<string> RenderAsync(string folder, string from, string to, string? next)
+    {
+        var frame = new PageFrame(
+            new MediaGateCaller("communications@de-wilg", null, [new SchoolRole(Role.Communications, "de-wilg")]),
+            "de-wilg",
+            CultureInfo.GetCultureInfo("nl"),
+            RolePermissions.Of(Role.Communications),
+            "/app/de-wilg/gallery");
+        var items = new List<ItemResource>
+        {
+            new(Key, "de-wilg/sportdag/groep 8/estafette.jpg", "approved", ["newsletter", "website"], [], ["LL-1001"], null, null, "2026-09-10T10:00:00Z"),
+            new("fedcba9876543210fedcba9876543210", "de-wilg/sportdag/groep 8/finish.jpg", "approved", ["newsletter"], [], ["LL-1002"], null, null, "2026-09-10T10:05:00Z"),
+        };
+        await using var services = new ServiceCollection().AddSingleton(NullLoggerFactory.Instance).AddLogging().BuildServiceProvider();
+        await using var renderer = new HtmlRenderer(services, NullLoggerFactory.Instance);
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<GalleryPage>(ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                ["Frame"] = frame,
+                ["Channels"] = new[] { "website", "newsletter" },
+                ["Channel"] = "newsletter",
+                ["Folder"] = folder,
+                ["From"] = from,
+                ["To"] = to,
+                ["Items"] = items,
+                ["Next"] = next,
+            }))).ToHtmlString());
+    }
+
+    /// <summary>The address of the first link named <paramref name="text"/>, as the browser reads it (entities decoded).</summary>
+    private static string Link(string html, string text)
+    {
+        var match = Anchor().Matches(html).FirstOrDefault(m => m.Groups["text"].Value == text);
+        Assert.True(match is not null, $"The page has no link {text}.");
+        return System.Net.WebUtility.HtmlDecode(match.Groups["href"].Value);
+    }
+
+    [GeneratedRegex("<a [^>]*href=\"(?<href>[^\"]*)\"[^>]*>(?<text>[^<]*)</a>", RegexOptions.CultureInvariant)]
+    private static partial Regex Anchor();
+}
