@@ -74,7 +74,7 @@ public sealed class HttpPages(PageAccess pages, UploadApi uploads, SchoolApi api
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{school}/gallery/zip")] HttpRequest request,
         string school,
         CancellationToken cancellationToken) =>
-        MediaGatePages.GalleryZip(request.HttpContext, school, request.Query["channel"], request.Query["key"].ToArray()!, pages, api, cancellationToken);
+        MediaGatePages.GalleryZip(request.HttpContext, school, request.Query["channel"], request.Query["key"].ToArray()!, request.Query["folder"], request.Query["from"], request.Query["to"], pages, api, cancellationToken);
 
     [Function(nameof(GalleryDownload))]
     public Task<IResult> GalleryDownload(

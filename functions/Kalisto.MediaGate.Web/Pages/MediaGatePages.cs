@@ -126,19 +126,17 @@ public static class MediaGatePages
                 problems.Add(frame.T("gallery.badPeriod", ConsentFields.Format(l), ConsentFields.Format(f)));
             }
 
-            var items = new List<ItemResource>();
+            IReadOnlyList<ItemResource> listed = [];
             string? next = null;
-            foreach (var state in problems.Count == 0 ? new[] { "approved", "redacted" } : [])
+            if (problems.Count == 0)
             {
-                // The gallery's own paging is by state: approved first, then redacted.
-                if ((await api.ListItemsAsync(frame.School, state, chosen, "200", state == "approved" ? continuation : null, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page })
-                {
-                    items.AddRange(page.Items.Where(i =>
-                        (wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal))
-                        && DecidedWithin(i, first, last, options)));
-                    next ??= page.Next;
-                }
+                (listed, next) = await GalleryItemsAsync(continuation, async (state, at) =>
+                    (await api.ListItemsAsync(frame.School, state, chosen, "200", at, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page } ? page : null);
             }
+
+            var items = listed.Where(i =>
+                (wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal))
+                && DecidedWithin(i, first, last, options)).ToList();
 
             return Component<GalleryPage>(new()
             {
@@ -161,7 +159,7 @@ public static class MediaGatePages
     /// The gallery's selection as a zip (the API's, <see cref="SchoolApi.DownloadZipAsync"/>), or, when it cannot be
     /// made (nothing ticked, too many, an item no longer published there), back to the gallery saying so in words.
     /// </summary>
-    public static Task<IResult> GalleryZip(HttpContext context, string school, string? channel, [FromQuery(Name = "key")] string[]? keys, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
+    public static Task<IResult> GalleryZip(HttpContext context, string school, string? channel, [FromQuery(Name = "key")] string[]? keys, string? folder, string? from, string? to, PageAccess pages, SchoolApi api, CancellationToken cancellationToken) =>
         pages.SchoolPageAsync(context, school, Permission.DownloadApproved, async frame =>
         {
             var chosen = keys ?? [];
@@ -171,7 +169,7 @@ public static class MediaGatePages
             }
 
             var why = chosen.Length == 0 ? "none" : chosen.Length > Api.SchoolApi.MaxZipItems ? "many" : "gone";
-            return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?channel={Uri.EscapeDataString(channel?.Trim() ?? string.Empty)}&zip={why}");
+            return BackToGallery(frame, channel, folder, from, to, ("zip", why));
         });
 
     /// <summary>
@@ -195,18 +193,59 @@ public static class MediaGatePages
                 ProblemHttpResult => "gone",
                 _ => "bad",
             };
-            var query = new List<string>();
-            foreach (var (name, value) in new[] { ("channel", channel), ("folder", folder), ("from", from), ("to", to) })
+            return BackToGallery(frame, channel, folder, from, to, ("download", why));
+        });
+
+    /// <summary>The states the gallery shows, in the order it pages through them.</summary>
+    private static readonly string[] GalleryStates = ["approved", "redacted"];
+
+    /// <summary>
+    /// One page of the gallery's items: the states in turn, approved, then redacted, each listed by
+    /// <paramref name="list"/> (a state and that state's own continuation, null from its start; null when the listing
+    /// gives nothing). The page's continuation is the state it stopped in and that state's continuation
+    /// ("approved:…"), so going on with it lists every item once; one that names no state of the gallery (an old or
+    /// altered address) starts over, never fails.
+    /// </summary>
+    internal static async Task<(IReadOnlyList<ItemResource> Items, string? Next)> GalleryItemsAsync(
+        string? continuation, Func<string, string?, Task<ItemPageResource?>> list)
+    {
+        var colon = continuation?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        var (resumeState, resumeAt) = colon > 0 && GalleryStates.Contains(continuation![..colon], StringComparer.Ordinal)
+            ? (continuation[..colon], continuation[(colon + 1)..])
+            : (GalleryStates[0], null);
+        var items = new List<ItemResource>();
+        foreach (var state in GalleryStates.SkipWhile(s => s != resumeState))
+        {
+            if (await list(state, state == resumeState ? resumeAt : null) is not { } page)
             {
-                if (!string.IsNullOrWhiteSpace(value))
-                {
-                    query.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
-                }
+                continue;
             }
 
-            query.Add($"download={why}");
-            return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?{string.Join('&', query)}");
-        });
+            items.AddRange(page.Items);
+            if (page.Next is { } more)
+            {
+                return (items, $"{state}:{more}");
+            }
+        }
+
+        return (items, null);
+    }
+
+    /// <summary>Back to the gallery with the channel and filters it was shown with, saying why with <paramref name="why"/>.</summary>
+    private static RedirectHttpResult BackToGallery(PageFrame frame, string? channel, string? folder, string? from, string? to, (string Name, string Value) why)
+    {
+        var query = new List<string>();
+        foreach (var (name, value) in new[] { ("channel", channel), ("folder", folder), ("from", from), ("to", to) })
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
+            }
+        }
+
+        query.Add($"{why.Name}={why.Value}");
+        return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?{string.Join('&', query)}");
+    }
 
     /// <summary>A gallery filter's day: none when empty; when it is no date yyyy-MM-dd, none and a problem said in the page's words.</summary>
     private static DateOnly? GalleryDate(string value, string label, PageFrame frame, List<string> problems)

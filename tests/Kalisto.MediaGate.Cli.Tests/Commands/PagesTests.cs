@@ -260,6 +260,11 @@ public sealed class PagesTests(Azurite azurite)
             Assert.Contains($"role=\"alert\">{said}", shown, StringComparison.Ordinal);
             Assert.Contains(Card, shown, StringComparison.Ordinal);
         }
+
+        // A refusal keeps the filters the gallery's form carried, as a filtered gallery sends them.
+        Assert.Contains("name=\"folder\" value=\"sportdag\"", await GalleryAsync("&folder=sportdag"), StringComparison.Ordinal);
+        using var filtered = await client.GetAsync($"app/de-wilg/gallery/zip?channel=website&folder=sportdag&from=2026-01-01&key={new string('0', 32)}");
+        Assert.Equal("?channel=website&folder=sportdag&from=2026-01-01&zip=gone", filtered.RequestMessage!.RequestUri!.Query);
     }
 
     [Fact]

@@ -47,6 +47,64 @@ public sealed partial class GalleryPageTests
         Assert.DoesNotContain("/download\" download", plain, StringComparison.Ordinal); // a refusal must come back as a page, not a saved file
     }
 
+    [Theory]
+    [InlineData(5, 3, 2)]
+    [InlineData(4, 0, 2)]
+    [InlineData(0, 5, 2)]
+    [InlineData(2, 2, 2)]
+    [InlineData(3, 4, 200)]
+    public async Task Paging_through_the_gallery_lists_every_approved_and_redacted_item_once(int approved, int redacted, int pageSize)
+    {
+        var items = new Dictionary<string, ItemResource[]>
+        {
+            ["approved"] = [.. Enumerable.Range(0, approved).Select(i => Item($"a{i}", "approved"))],
+            ["redacted"] = [.. Enumerable.Range(0, redacted).Select(i => Item($"r{i}", "redacted"))],
+        };
+        Task<ItemPageResource?> List(string state, string? at)
+        {
+            // As the items listing pages: an opaque continuation of its own (here the offset), null after the last.
+            var from = at is null ? 0 : int.Parse(at, CultureInfo.InvariantCulture);
+            var page = items[state].Skip(from).Take(pageSize).ToList();
+            var next = from + pageSize < items[state].Length ? (from + pageSize).ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult<ItemPageResource?>(new ItemPageResource(page, next));
+        }
+
+        var seen = new List<string>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            (var page, continuation) = await MediaGatePages.GalleryItemsAsync(continuation, List);
+            seen.AddRange(page.Select(i => i.ItemKey));
+            pages++;
+        }
+        while (continuation is not null && pages < 100);
+
+        Assert.Equal(items["approved"].Concat(items["redacted"]).Select(i => i.ItemKey), seen);
+        Assert.Null(continuation);
+    }
+
+    [Theory]
+    [InlineData("nonsense")]
+    [InlineData("deleted:3")]
+    [InlineData(":3")]
+    public async Task A_continuation_of_no_gallery_state_starts_over(string continuation)
+    {
+        var asked = new List<(string, string?)>();
+        var (page, next) = await MediaGatePages.GalleryItemsAsync(continuation, (state, at) =>
+        {
+            asked.Add((state, at));
+            return Task.FromResult<ItemPageResource?>(new ItemPageResource([Item(state, state)], null));
+        });
+
+        Assert.Equal([("approved", null), ("redacted", null)], asked);
+        Assert.Equal(["approved", "redacted"], page.Select(i => i.ItemKey));
+        Assert.Null(next);
+    }
+
+    private static ItemResource Item(string key, string state) =>
+        new(key, $"de-wilg/sportdag/{key}.jpg", state, ["newsletter"], [], ["LL-1001"], null, null, "2026-09-10T10:00:00Z");
+
     /// <summary>The gallery of de-wilg on the newsletter channel with two items, in Dutch, as HTML.</summary>
     private static async Task<string> RenderAsync(string folder, string from, string to, string? next)
     {
