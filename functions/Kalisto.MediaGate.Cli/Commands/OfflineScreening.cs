@@ -185,13 +185,13 @@ internal sealed class OfflineScreening(IConsentRegister register, OfflineService
     /// </summary>
     public static void RenderTables(IAnsiConsole ansi, IReadOnlyList<DecisionLine> decisions, CultureInfo language, string rest)
     {
-        var outcomes = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("outcome", language)).AddColumn("outcome").AddColumn(new TableColumn(ReasonTexts.Label("items", language)).RightAligned());
+        var outcomes = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("outcome", language)).AddColumn(ReasonTexts.Label("outcome", language).ToLower(language)).AddColumn(new TableColumn(ReasonTexts.Label("items", language)).RightAligned());
         foreach (var group in decisions.GroupBy(d => d.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             outcomes.AddRow(group.Key, group.Count().ToString(CultureInfo.InvariantCulture));
         }
 
-        outcomes.AddRow("[bold]total[/]", $"[bold]{decisions.Count}[/]");
+        outcomes.AddRow($"[bold]{Markup.Escape(ReasonTexts.Label("total", language))}[/]", $"[bold]{decisions.Count}[/]");
         ansi.Write(outcomes);
         var reasons = new Table().Border(TableBorder.Rounded).Title(ReasonTexts.Label("reasons", language))
             .AddColumn(ReasonTexts.Label("reason", language)).AddColumn(new TableColumn(ReasonTexts.Label("items", language)).RightAligned()).AddColumn(ReasonTexts.Label("meaning", language));

@@ -40,7 +40,7 @@ internal static class RescreenCommand
                 return StorageCommand.Stopped(console, "rescreen", $"after {Volatile.Read(ref done)} re-screen(s); each item is moved whole or not at all and the rest stay pending; run the same command again to continue");
             }
 
-            console.Ansi.MarkupLine($"Processed {run.Subjects} re-screen(s): {run.Moved} item(s) changed state.");
+            console.Ansi.MarkupLine($"Processed {run.Subjects} re-screen(s): {run.Moved} item(s) decided again (outcome, channels or reasons changed).");
             if (run.Failed > 0)
             {
                 console.Error.WriteLine($"mediagate rescreen: {run.Failed} re-screen(s) or redaction(s) failed and stay pending; run rescreen again to retry them.");
@@ -52,7 +52,7 @@ internal static class RescreenCommand
 
     /// <summary>What one pass over the pending re-screens did.</summary>
     /// <param name="Subjects">Re-screens of a subject done.</param>
-    /// <param name="Moved">Items that changed state.</param>
+    /// <param name="Moved">Items decided again: a new decision recorded, because their outcome, channels or reasons changed.</param>
     /// <param name="Failed">Re-screens or redactions that failed and stay pending.</param>
     internal sealed record RescreenRun(int Subjects, int Moved, int Failed);
 

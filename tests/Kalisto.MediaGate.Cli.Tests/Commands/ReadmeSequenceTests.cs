@@ -118,6 +118,6 @@ public sealed partial class ReadmeSequenceTests : IClassFixture<Azurite>, IDispo
     }
 
 
-    [GeneratedRegex(@"Processed \d+ re-screen\(s\): (\d+) item\(s\) changed state\.")]
+    [GeneratedRegex(@"Processed \d+ re-screen\(s\): (\d+) item\(s\) decided again \(outcome, channels or reasons changed\)\.")]
     private static partial Regex ChangedReport();
 }

@@ -127,7 +127,7 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
 
         Assert.Equal(0, withdraw.ExitCode);
         Assert.Equal(0, rescreen.ExitCode);
-        Assert.Contains("1 item(s) changed state", rescreen.Console, StringComparison.Ordinal);
+        Assert.Contains("1 item(s) decided again (outcome, channels or reasons changed)", rescreen.Console, StringComparison.Ordinal);
         var after = StorageAccount.Lines(CommandLineRun.Of("items", "--storage", storage, "--json", "--school", "het-anker").Out)
             .Single(i => i.GetProperty("path").GetString() == "het-anker/excursie/dierentuin.jpg");
         Assert.Equal("quarantined", after.GetProperty("state").GetString());
@@ -141,6 +141,15 @@ public sealed class StorageCommandsTests : IClassFixture<Azurite>, IDisposable
         Assert.StartsWith("decided_at,school,path,trigger,outcome", rows[0], StringComparison.Ordinal);
         Assert.Contains(rows, r => r.Contains("dierentuin.jpg,rescreen,quarantined", StringComparison.Ordinal) && r.Contains($"consent-withdrawn:{subject}", StringComparison.Ordinal));
         Assert.DoesNotContain("Emma", audit.Out, StringComparison.Ordinal);
+
+        // Without a period, the last 30 days up to today: what was just decided is in it.
+        var recent = CommandLineRun.Of("audit", "export", "--storage", storage, "--school", "het-anker");
+        Assert.Equal(0, recent.ExitCode);
+        Assert.Contains(recent.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), r => r.Contains("dierentuin.jpg,rescreen,quarantined", StringComparison.Ordinal));
+        var file = Path.Combine(_folder, "recent.csv");
+        var toFile = CommandLineRun.Of("audit", "export", "--storage", storage, "--school", "het-anker", "--out", file);
+        Assert.Contains($"of {ConsentFields.Format(today.AddDays(-29))} to {ConsentFields.Format(today)} to", toFile.Console, StringComparison.Ordinal);
+        Assert.Equal(recent.Out.ReplaceLineEndings(), File.ReadAllText(file).ReplaceLineEndings());
         Assert.Equal(2, CommandLineRun.Of("consent", "withdraw", "het-anker", "LL-4040", "--storage", storage).ExitCode);
     }
 
