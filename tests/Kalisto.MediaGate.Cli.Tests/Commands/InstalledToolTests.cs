@@ -33,6 +33,12 @@ public sealed class InstalledToolTests
 
             var help = await RunAsync(mediagate, work.FullName, "--help");
             Assert.Contains("screen", help, StringComparison.Ordinal);
+
+            // The tool carries the face detector's model (without it, it would approve no image), and no pack is made without it.
+            Assert.Single(Directory.GetFiles(Path.Combine(tools, ".store"), "face_detection_back_256x256_barracuda.onnx", SearchOption.AllDirectories));
+            var refused = await RunAsync("dotnet", work.FullName, expectSuccess: false, "pack", project, "-c", configuration, "--no-build", "-o", Path.Combine(work.FullName, "refused"), $"-p:MediaGateFaceModel={Path.Combine(work.FullName, "no-model.onnx")}");
+            Assert.Contains("The face detection model is missing", refused, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(work.FullName, "refused")) && Directory.EnumerateFiles(Path.Combine(work.FullName, "refused"), "*.nupkg").Any());
         }
         finally
         {
@@ -40,7 +46,11 @@ public sealed class InstalledToolTests
         }
     }
 
-    private static async Task<string> RunAsync(string program, string directory, params string[] arguments)
+    private static Task<string> RunAsync(string program, string directory, params string[] arguments) =>
+        RunAsync(program, directory, expectSuccess: true, arguments);
+
+    /// <summary>Runs <paramref name="program"/>; its standard output, and with <paramref name="expectSuccess"/> false its standard error after it, when it failed as expected.</summary>
+    private static async Task<string> RunAsync(string program, string directory, bool expectSuccess, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -59,6 +69,12 @@ public sealed class InstalledToolTests
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
+        if (!expectSuccess)
+        {
+            Assert.True(process.ExitCode != 0, $"{program} {string.Join(' ', arguments)} succeeded:\n{await output}");
+            return await output + await error;
+        }
+
         Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}");
         return await output;
     }
