@@ -171,26 +171,7 @@ public sealed class PagesTests(Azurite azurite)
     public async Task The_gallery_shows_an_item_from_the_day_it_was_decided_hides_it_outside_the_days_asked_and_says_when_a_date_is_none()
     {
         StorageAccount.Empty(azurite.ConnectionString);
-        var folder = Directory.CreateTempSubdirectory("mediagate-pages-");
-        try
-        {
-            var (from, until) = (DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DateTime.UtcNow.AddDays(300).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            var csv = Path.Combine(folder.FullName, "consent.csv");
-            await File.WriteAllTextAsync(csv, $"""
-                school,subject_id,kind,display_name,channels,valid_from,valid_until,withdrawn_on,evidence
-                de-wilg,LL-1001,pupil,Emma de Vries,website,{from},{until},,form-1
-                de-wilg,LL-1002,pupil,Noah Bakker,website,{from},{until},,form-2
-
-                """);
-            Assert.Equal(0, CommandLineRun.Of("consent", "import", csv, "--storage", azurite.ConnectionString).ExitCode);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-
-        Assert.Equal(0, CommandLineRun.Of("upload", CommandLineRun.Data("xmp-personinimage.jpg"), "--to", "de-wilg/sportdag", "--storage", azurite.ConnectionString).ExitCode);
-        Assert.Equal(0, CommandLineRun.Of("screen", "--storage", azurite.ConnectionString).ExitCode);
+        await PublishSportdagPhotoAsync();
         await using var serve = await Served.StartAsync(azurite.ConnectionString, "--dev-user", "communications@de-wilg", "--no-pipeline");
         using var client = new HttpClient { BaseAddress = serve.Address };
         using var listed = JsonDocument.Parse(await client.GetStringAsync("api/schools/de-wilg/items?state=approved&channel=website"));
