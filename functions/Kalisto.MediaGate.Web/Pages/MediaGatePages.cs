@@ -130,13 +130,13 @@ public static class MediaGatePages
             string? next = null;
             if (problems.Count == 0)
             {
-                (listed, next) = await GalleryItemsAsync(continuation, async (state, at) =>
-                    (await api.ListItemsAsync(frame.School, state, chosen, "200", at, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page } ? page : null);
+                (listed, next) = await GalleryItemsAsync(
+                    continuation,
+                    async (state, at) => (await api.ListItemsAsync(frame.School, state, chosen, "200", at, cancellationToken)).Result is Ok<ItemPageResource> { Value: { } page } ? page : null,
+                    i => (wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal)) && DecidedWithin(i, first, last, options));
             }
 
-            var items = listed.Where(i =>
-                (wanted.Length == 0 || i.Path.StartsWith($"{frame.School}/{wanted}/", StringComparison.Ordinal))
-                && DecidedWithin(i, first, last, options)).ToList();
+            var items = listed;
 
             return Component<GalleryPage>(new()
             {
@@ -200,32 +200,42 @@ public static class MediaGatePages
     private static readonly string[] GalleryStates = ["approved", "redacted"];
 
     /// <summary>
-    /// One page of the gallery's items: the states in turn, approved, then redacted, each listed by
-    /// <paramref name="list"/> (a state and that state's own continuation, null from its start; null when the listing
-    /// gives nothing). The page's continuation is the state it stopped in and that state's continuation
-    /// ("approved:…"), so going on with it lists every item once; one that names no state of the gallery (an old or
-    /// altered address) starts over, never fails.
+    /// One page of the gallery's items that <paramref name="keep"/> keeps (the folder and days asked for): the states
+    /// in turn, approved, then redacted, each listed page by page by <paramref name="list"/> (a state and that state's
+    /// own continuation, null from its start; null when the listing gives nothing), until <paramref name="enough"/>
+    /// are kept or <paramref name="lists"/> listings were made, so a filter that keeps few items does not leave a
+    /// short page with "more" after it. The page's continuation is the state it stopped in and that state's
+    /// continuation ("approved:…"), so going on with it lists every item once; one that names no state of the gallery
+    /// (an old or altered address) starts over, never fails.
     /// </summary>
     internal static async Task<(IReadOnlyList<ItemResource> Items, string? Next)> GalleryItemsAsync(
-        string? continuation, Func<string, string?, Task<ItemPageResource?>> list)
+        string? continuation, Func<string, string?, Task<ItemPageResource?>> list, Func<ItemResource, bool> keep, int enough = 200, int lists = 10)
     {
         var colon = continuation?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         var (resumeState, resumeAt) = colon > 0 && GalleryStates.Contains(continuation![..colon], StringComparer.Ordinal)
             ? (continuation[..colon], continuation[(colon + 1)..])
             : (GalleryStates[0], null);
         var items = new List<ItemResource>();
+        var listed = 0;
         foreach (var state in GalleryStates.SkipWhile(s => s != resumeState))
         {
-            if (await list(state, state == resumeState ? resumeAt : null) is not { } page)
+            var at = state == resumeState ? resumeAt : null;
+            do
             {
-                continue;
-            }
+                if (await list(state, at) is not { } page)
+                {
+                    break;
+                }
 
-            items.AddRange(page.Items);
-            if (page.Next is { } more)
-            {
-                return (items, $"{state}:{more}");
+                listed++;
+                items.AddRange(page.Items.Where(keep));
+                at = page.Next;
+                if (at is not null && (items.Count >= enough || listed >= lists))
+                {
+                    return (items, $"{state}:{at}");
+                }
             }
+            while (at is not null);
         }
 
         return (items, null);

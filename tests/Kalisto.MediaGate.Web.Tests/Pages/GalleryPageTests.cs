@@ -74,7 +74,7 @@ public sealed partial class GalleryPageTests
         var pages = 0;
         do
         {
-            (var page, continuation) = await MediaGatePages.GalleryItemsAsync(continuation, List);
+            (var page, continuation) = await MediaGatePages.GalleryItemsAsync(continuation, List, _ => true, enough: pageSize, lists: 1);
             seen.AddRange(page.Select(i => i.ItemKey));
             pages++;
         }
@@ -95,11 +95,41 @@ public sealed partial class GalleryPageTests
         {
             asked.Add((state, at));
             return Task.FromResult<ItemPageResource?>(new ItemPageResource([Item(state, state)], null));
-        });
+        }, _ => true);
 
         Assert.Equal([("approved", null), ("redacted", null)], asked);
         Assert.Equal(["approved", "redacted"], page.Select(i => i.ItemKey));
         Assert.Null(next);
+    }
+
+    [Fact]
+    public async Task A_filter_that_keeps_few_items_fills_the_page_from_further_listings_and_pages_on_where_it_stopped()
+    {
+        // 30 approved items a listing of 4 at a time; the filter keeps every fifth (a0, a5, …, a25).
+        var approved = Enumerable.Range(0, 30).Select(i => Item($"a{i}", "approved")).ToArray();
+        var listings = 0;
+        Task<ItemPageResource?> List(string state, string? at)
+        {
+            listings++;
+            var from = at is null ? 0 : int.Parse(at, CultureInfo.InvariantCulture);
+            var items = state == "approved" ? approved : [];
+            return Task.FromResult<ItemPageResource?>(new ItemPageResource(
+                [.. items.Skip(from).Take(4)], from + 4 < items.Length ? (from + 4).ToString(CultureInfo.InvariantCulture) : null));
+        }
+
+        static bool Keep(ItemResource i) => int.Parse(i.ItemKey[1..], CultureInfo.InvariantCulture) % 5 == 0;
+
+        var (first, next) = await MediaGatePages.GalleryItemsAsync(null, List, Keep, enough: 3);
+        var (second, then) = await MediaGatePages.GalleryItemsAsync(next, List, Keep, enough: 3);
+        var (third, end) = await MediaGatePages.GalleryItemsAsync(then, List, Keep, enough: 3);
+
+        Assert.Equal(["a0", "a5", "a10"], first.Select(i => i.ItemKey)); // three listings (a0–a11) before three were kept
+        Assert.Equal("approved:12", next);
+        Assert.Equal(["a15", "a20", "a25"], second.Select(i => i.ItemKey)); // four more (a12–a27)
+        Assert.Equal("approved:28", then);
+        Assert.Empty(third); // a28, a29, then the redacted ones (none)
+        Assert.Null(end);
+        Assert.Equal(3 + 4 + 2, listings);
     }
 
     private static ItemResource Item(string key, string state) =>
