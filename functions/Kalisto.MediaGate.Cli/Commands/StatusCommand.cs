@@ -59,11 +59,11 @@ internal static class StatusCommand
                 return MediaGateCommandLine.Ok;
             }
 
-            Render(console.Ansi, status);
+            Render(console.Ansi, status, storage.Options.RedactQueue);
             return MediaGateCommandLine.Ok;
         });
 
-    private static void Render(IAnsiConsole ansi, StatusLine status)
+    private static void Render(IAnsiConsole ansi, StatusLine status, string imagingQueue)
     {
         var states = SchoolApi.States;
         var items = new Table().Border(TableBorder.Rounded).AddColumn("school");
@@ -87,9 +87,9 @@ internal static class StatusCommand
         }
 
         ansi.Write(queues);
-        if (status.Queues.Count > 0)
+        if (status.Queues.Any(q => q.Name == imagingQueue))
         {
-            ansi.MarkupLine($"[grey]{Markup.Escape(status.Queues[0].Name)}: the imaging worker's queue, face detection of the images whose tags would publish them (they stay in screening until it ran), then redactions; a -poison queue holds messages that failed five times.[/]");
+            ansi.MarkupLine($"[grey]{Markup.Escape(imagingQueue)}: the imaging worker's queue, face detection of the images whose tags would publish them (they stay in screening until it ran), then redactions; a -poison queue holds messages that failed five times.[/]");
         }
 
         ansi.MarkupLine(status.Uploads.Waiting == 0

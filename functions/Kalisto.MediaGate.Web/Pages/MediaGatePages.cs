@@ -242,20 +242,16 @@ public static class MediaGatePages
     }
 
     /// <summary>Back to the gallery with the channel and filters it was shown with, saying why with <paramref name="why"/>.</summary>
-    private static RedirectHttpResult BackToGallery(PageFrame frame, string? channel, string? folder, string? from, string? to, (string Name, string Value) why)
-    {
-        var query = new List<string>();
-        foreach (var (name, value) in new[] { ("channel", channel), ("folder", folder), ("from", from), ("to", to) })
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                query.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
-            }
-        }
+    private static RedirectHttpResult BackToGallery(PageFrame frame, string? channel, string? folder, string? from, string? to, (string Name, string? Value) why) =>
+        TypedResults.Redirect(Address($"{frame.SchoolRoot}/gallery", [("channel", channel), .. GalleryFilters(folder, from, to), why]));
 
-        query.Add($"{why.Name}={why.Value}");
-        return TypedResults.Redirect($"{frame.SchoolRoot}/gallery?{string.Join('&', query)}");
-    }
+    /// <summary>The gallery's filters as query parameters, in the order its addresses give them.</summary>
+    internal static (string Name, string? Value)[] GalleryFilters(string? folder, string? from, string? to) =>
+        [("folder", folder), ("from", from), ("to", to)];
+
+    /// <summary><paramref name="path"/> with the query of <paramref name="parameters"/> that have a value, trimmed and escaped, in their order.</summary>
+    internal static string Address(string path, IEnumerable<(string Name, string? Value)> parameters) =>
+        $"{path}?{string.Join('&', parameters.Where(p => !string.IsNullOrWhiteSpace(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!.Trim())}"))}";
 
     /// <summary>A gallery filter's day: none when empty; when it is no date yyyy-MM-dd, none and a problem said in the page's words.</summary>
     private static DateOnly? GalleryDate(string value, string label, PageFrame frame, List<string> problems)

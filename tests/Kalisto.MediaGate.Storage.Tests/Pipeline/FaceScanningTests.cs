@@ -112,10 +112,8 @@ public sealed class FaceScanningTests(Azurite azurite)
         var (storage, services) = await StartAsync(faces, fault: fault);
         await using var _s = services;
         var published = WatchApproved(fault, storage);
-        await storage.Uploads.UploadAsync(Name, Photo());
-
-        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None);
-        Assert.True(screened!.AwaitsFaces);
+        var screened = await ScreenPhotoAsync(services, storage);
+        Assert.True(screened.AwaitsFaces);
         await services.GetRequiredService<ConsentChanges>().WithdrawAsync(School, "LL-1001", null, "privacy officer", CancellationToken.None);
         Assert.Empty(await storage.Approved.NamesAsync());
         var (rescreens, failed) = await QueueDrain.RunMessagesAsync(storage.RescreenQueue, EndState.Rescreen(services), 1, CancellationToken.None);
@@ -145,9 +143,8 @@ public sealed class FaceScanningTests(Azurite azurite)
         var (storage, services) = await StartAsync(faces, fault: fault);
         await using var _s = services;
         var published = WatchApproved(fault, storage);
-        await storage.Uploads.UploadAsync(Name, Photo());
-        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None);
-        Assert.True(screened!.AwaitsFaces);
+        var screened = await ScreenPhotoAsync(services, storage);
+        Assert.True(screened.AwaitsFaces);
 
         // The scan read the item (and the register allowed it); the withdrawal commits while the pixels are looked at.
         faces.During = () => services.GetRequiredService<ConsentChanges>().WithdrawAsync(School, "LL-1001", null, "privacy officer", CancellationToken.None);
@@ -173,8 +170,7 @@ public sealed class FaceScanningTests(Azurite azurite)
         var faces = new ScriptedFaces(Tagged);
         var (storage, services) = await StartAsync(faces);
         await using var _s = services;
-        await storage.Uploads.UploadAsync(Name, Photo());
-        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None);
+        var screened = await ScreenPhotoAsync(services, storage);
         var message = Assert.Single((await storage.RedactQueue.ReceiveMessagesAsync(32)).Value);
         await storage.RedactQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         var request = RedactionPublishing.Parse(message.MessageText);
@@ -188,7 +184,7 @@ public sealed class FaceScanningTests(Azurite azurite)
         Assert.Contains(both, s => s?.Outcome == Outcome.Approved); // the other decided it, or found it decided (null)
         Assert.All(both, s => Assert.True(s is null || s.Outcome == Outcome.Approved));
         Assert.InRange(faces.Scans, 1, 2);
-        var item = await StateAsync(services, screened!.ItemId);
+        var item = await StateAsync(services, screened.ItemId);
         Assert.Equal((Outcome.Approved, false, true), (item.Outcome, item.Screening, item.Converged));
         Assert.Equal((1, 0), (item.FaceCheck!.Detected, item.FaceCheck.Unidentified));
         var decision = Assert.Single(await services.GetRequiredService<ItemCatalog>().TrailAsync(School, item.ItemId, CancellationToken.None));
@@ -204,11 +200,10 @@ public sealed class FaceScanningTests(Azurite azurite)
         var faces = new ScriptedFaces(Tagged);
         var (storage, services) = await StartAsync(faces);
         await using var _s = services;
-        await storage.Uploads.UploadAsync(Name, Photo());
-        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None);
+        var screened = await ScreenPhotoAsync(services, storage);
         await storage.RedactQueue.ClearMessagesAsync(); // the request is lost
         Assert.Equal(0, await Pipelines.DrainImagingAsync(services, storage));
-        Assert.True((await StateAsync(services, screened!.ItemId)).AwaitsFaces);
+        Assert.True((await StateAsync(services, screened.ItemId)).AwaitsFaces);
 
         await services.GetRequiredService<ItemReconciliation>().RunAsync(CancellationToken.None);
 
@@ -228,8 +223,7 @@ public sealed class FaceScanningTests(Azurite azurite)
         var faces = new ScriptedFaces(Tagged);
         var (storage, services) = await StartAsync(faces);
         await using var _s = services;
-        await storage.Uploads.UploadAsync(Name, Photo());
-        var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None);
+        var screened = await ScreenPhotoAsync(services, storage);
         await storage.RedactQueue.ClearMessagesAsync(); // the request is lost (its upload is never delivered again)
 
         // A narrower consent of LL-1001: its re-screen, on its first delivery, does not pass over the waiting photo.
@@ -237,7 +231,7 @@ public sealed class FaceScanningTests(Azurite azurite)
             [Records.Valid(School, "LL-1001", "Emma de Vries", ["newsletter", "website"]) with { Evidence = "form-2026-new" }], "privacy officer", CancellationToken.None);
         var (rescreens, failed) = await QueueDrain.RunMessagesAsync(storage.RescreenQueue, EndState.Rescreen(services), 1, CancellationToken.None);
         Assert.Equal((1, 0), (rescreens, failed));
-        Assert.True((await StateAsync(services, screened!.ItemId)).AwaitsFaces);
+        Assert.True((await StateAsync(services, screened.ItemId)).AwaitsFaces);
         Assert.Empty(await storage.Approved.NamesAsync());
 
         Assert.Equal(1, await Pipelines.DrainImagingAsync(services, storage));
@@ -258,19 +252,9 @@ public sealed class FaceScanningTests(Azurite azurite)
         await storage.Uploads.UploadFixtureAsync(Name, "xmp-dc-subject.jpg");
         var screened = await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None);
         Assert.True(screened!.AwaitsFaces);
-        var publishing = services.GetRequiredService<RedactionPublishing>();
 
         var errors = new List<Exception>();
-        var (handled, failed) = await QueueDrain.RunAsync(
-            storage.RedactQueue,
-            async (m, ct) =>
-            {
-                await publishing.PublishAsync(RedactionPublishing.Parse(m), ct);
-                return QueueDrain.Handling.Handled;
-            },
-            1,
-            CancellationToken.None,
-            (_, e) => errors.Add(e));
+        var (handled, failed) = await Pipelines.RunImagingAsync(services, storage, errors.Add);
 
         Assert.Equal((0, 1), (handled, failed));
         Assert.IsType<FaceModelMissingException>(Assert.Single(errors));
@@ -403,6 +387,13 @@ public sealed class FaceScanningTests(Azurite azurite)
             return false;
         });
         return () => Volatile.Read(ref written);
+    }
+
+    /// <summary>Uploads <see cref="Photo"/> as <see cref="Name"/> and screens it; the item as screening left it.</summary>
+    private static async Task<ItemState> ScreenPhotoAsync(ServiceProvider services, MediaStorage storage)
+    {
+        await storage.Uploads.UploadAsync(Name, Photo());
+        return (await services.GetRequiredService<UploadScreening>().ScreenAsync(Name, CancellationToken.None))!;
     }
 
     private static async Task<ItemState> StateAsync(ServiceProvider services, string itemId) =>

@@ -61,9 +61,17 @@ internal static class Pipelines
     /// <summary>Runs the imaging worker's queue (face detection and redaction) until it is empty; throws when a message failed.</summary>
     public static async Task<int> DrainImagingAsync(ServiceProvider services, MediaStorage storage)
     {
-        var publishing = services.GetRequiredService<RedactionPublishing>();
         var failures = new List<string>();
-        var (handled, failed) = await QueueDrain.RunAsync(
+        var (handled, failed) = await RunImagingAsync(services, storage, e => failures.Add($"{e.GetType().Name}: {e.Message}"));
+        Assert.True(failed == 0, $"{failed} message(s) of the imaging queue failed: {string.Join("; ", failures)}");
+        return handled;
+    }
+
+    /// <summary>Runs the imaging worker's queue until it is empty, one message at a time, telling <paramref name="failed"/> each failure.</summary>
+    public static Task<(int Handled, int Failed)> RunImagingAsync(ServiceProvider services, MediaStorage storage, Action<Exception> failed)
+    {
+        var publishing = services.GetRequiredService<RedactionPublishing>();
+        return QueueDrain.RunAsync(
             storage.RedactQueue,
             async (m, ct) =>
             {
@@ -72,9 +80,7 @@ internal static class Pipelines
             },
             1,
             CancellationToken.None,
-            (_, e) => failures.Add($"{e.GetType().Name}: {e.Message}"));
-        Assert.True(failed == 0, $"{failed} message(s) of the imaging queue failed: {string.Join("; ", failures)}");
-        return handled;
+            (_, e) => failed(e));
     }
 
     /// <summary>The register of the test fixtures' people (see Data/README.md), all consenting to every channel.</summary>
